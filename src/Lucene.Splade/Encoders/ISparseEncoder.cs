@@ -1,7 +1,7 @@
 using Lucene.Splade.Tokenization;
 using Lucene.Splade.Vectors;
 
-namespace Lucene.Splade.Encoding;
+namespace Lucene.Splade.Encoders;
 
 /// <summary>
 /// Turns text into a SPLADE sparse vector over <see cref="Vocabulary"/>. Implementations are thread-safe.

@@ -1,0 +1,145 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Splade.Analysis;
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Tokenization;
+using Lucene.Splade.Vectors;
+
+namespace Lucene.Splade.Search;
+
+/// <summary>
+/// Builds the query for a SPLADE field: a <see cref="BooleanQuery"/> without coord, with one SHOULD
+/// <see cref="TermQuery"/> per query term whose boost is the term's (float) query weight. Scored with
+/// <see cref="SpladeSimilarity"/>, a hit's score is the dot product of the query weights and the document's term
+/// frequencies. Immutable and thread-safe.
+/// </summary>
+/// <remarks>
+/// The query never throws <see cref="BooleanQuery.TooManyClausesException"/>: when a vector has more terms than the
+/// clause limit, the heaviest are kept (ties: lower term id). The limit is <see cref="BooleanQuery.MaxClauseCount"/>,
+/// a process-wide setting read at every <c>Build</c> call, or <see cref="MaxClauses"/> when that is lower. Excluded
+/// vocabulary entries (special tokens) never become clauses, as they never become index terms.
+/// </remarks>
+public sealed class SpladeQueryBuilder
+{
+    private readonly ISparseEncoder? _encoder;
+    private readonly int? _maxClauses;
+
+    /// <summary>Creates a builder that encodes query text with <paramref name="encoder"/>.</summary>
+    /// <param name="encoder">The query encoder; its vocabulary names the terms.</param>
+    /// <param name="field">The SPLADE field to search.</param>
+    /// <param name="queryPruning">Pruning applied to every query vector; none when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="encoder"/> or <paramref name="field"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A pruning option is out of range.</exception>
+    public SpladeQueryBuilder(ISparseEncoder encoder, string field, PruningOptions? queryPruning = null)
+        : this((encoder ?? throw new ArgumentNullException(nameof(encoder))).Vocabulary, field, queryPruning)
+    {
+        _encoder = encoder;
+    }
+
+    /// <summary>Creates a builder for query vectors encoded elsewhere; <see cref="Build(string)"/> is then unavailable.</summary>
+    /// <param name="vocabulary">The vocabulary the vectors' ids belong to.</param>
+    /// <param name="field">The SPLADE field to search.</param>
+    /// <param name="queryPruning">Pruning applied to every query vector; none when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="vocabulary"/> or <paramref name="field"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A pruning option is out of range.</exception>
+    public SpladeQueryBuilder(Vocabulary vocabulary, string field, PruningOptions? queryPruning = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(field);
+        Vocabulary = vocabulary;
+        Field = field;
+        QueryPruning = queryPruning ?? PruningOptions.None;
+        QueryPruning.Validate();
+    }
+
+    /// <summary>The field the queries search.</summary>
+    public string Field { get; }
+
+    /// <summary>The vocabulary that turns term ids into index terms.</summary>
+    public Vocabulary Vocabulary { get; }
+
+    /// <summary>Pruning applied to every query vector before the clause limit.</summary>
+    public PruningOptions QueryPruning { get; }
+
+    /// <summary>
+    /// A clause limit below <see cref="BooleanQuery.MaxClauseCount"/> (which always applies); null for none.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int? MaxClauses
+    {
+        get => _maxClauses;
+        init
+        {
+            if (value is <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxClauses), value, "MaxClauses must be positive.");
+            }
+
+            _maxClauses = value;
+        }
+    }
+
+    /// <summary>True when the builder has an encoder, so <see cref="Build(string)"/> can be used.</summary>
+    public bool CanEncode => _encoder is not null;
+
+    /// <summary>Encodes <paramref name="text"/> and builds its query; empty text gives a query that matches nothing.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The builder was created without an encoder.</exception>
+    public BooleanQuery Build(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_encoder is null)
+        {
+            throw new InvalidOperationException("This SpladeQueryBuilder was created without an encoder; build from a SparseVector instead.");
+        }
+
+        return Build(_encoder.Encode(text));
+    }
+
+    /// <summary>
+    /// Builds the query of a query vector: <see cref="QueryPruning"/>, then the clause limit. An empty vector gives
+    /// an empty query, which matches nothing.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="vector"/> is null.</exception>
+    /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
+    public BooleanQuery Build(SparseVector vector)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        QuantizedTermEmitter.CheckIdsInVocabulary(vector.TermIds, Vocabulary);
+        var pruned = SparseVectorPruner.Prune(vector, QueryPruning);
+
+        var terms = new List<(int TermId, float Weight)>(pruned.Count);
+        var ids = pruned.TermIds;
+        var weights = pruned.Weights;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (!Vocabulary.IsExcludedTerm(ids[i]))
+            {
+                terms.Add((ids[i], weights[i]));
+            }
+        }
+
+        var limit = Math.Min(_maxClauses ?? int.MaxValue, BooleanQuery.MaxClauseCount);
+        if (terms.Count > limit)
+        {
+            terms.Sort(static (x, y) =>
+            {
+                var c = y.Weight.CompareTo(x.Weight);
+                return c != 0 ? c : x.TermId.CompareTo(y.TermId);
+            });
+            terms.RemoveRange(limit, terms.Count - limit);
+
+            // Clauses in term order, as when nothing is cut, so equal inputs give equal queries.
+            terms.Sort(static (x, y) => x.TermId.CompareTo(y.TermId));
+        }
+
+        // Coord is off: a SPLADE score is a plain dot product, not scaled by the share of matching terms.
+        var query = new BooleanQuery(disableCoord: true);
+        foreach (var (termId, weight) in terms)
+        {
+            query.Add(new TermQuery(new Term(Field, Vocabulary[termId])) { Boost = weight }, Occur.SHOULD);
+        }
+
+        return query;
+    }
+}
