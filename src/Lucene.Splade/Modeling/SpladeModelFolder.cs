@@ -1,0 +1,61 @@
+namespace Lucene.Splade.Modeling;
+
+/// <summary>
+/// The files of a SPLADE model in Hugging Face layout: an ONNX graph, the tokenizer's <c>vocab.txt</c> and an
+/// optional <see cref="SpladeModelConfig"/>.
+/// </summary>
+/// <param name="Folder">The model folder.</param>
+/// <param name="ModelPath">The ONNX file: <c>model.onnx</c>, else <c>onnx/model.onnx</c>, else the folder's only <c>*.onnx</c>.</param>
+/// <param name="VocabularyPath">The <c>vocab.txt</c> file.</param>
+/// <param name="ConfigPath">The <c>splade_config.json</c> file, or null when the folder has none.</param>
+public sealed record SpladeModelFolder(string Folder, string ModelPath, string VocabularyPath, string? ConfigPath)
+{
+    /// <summary>Finds the files of a model folder.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The ONNX file or <c>vocab.txt</c> is missing (the message says what was looked for).</exception>
+    public static SpladeModelFolder Resolve(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"SPLADE model folder not found: '{full}'.");
+        }
+
+        var model = FindModel(full);
+        var vocab = Path.Combine(full, "vocab.txt");
+        if (!File.Exists(vocab))
+        {
+            throw new FileNotFoundException(
+                $"SPLADE model folder '{full}' has no vocab.txt (the WordPiece vocabulary of the model's tokenizer; only vocab.txt is supported, not tokenizer.json alone).", vocab);
+        }
+
+        var config = Path.Combine(full, SpladeModelConfig.FileName);
+        return new SpladeModelFolder(full, model, vocab, File.Exists(config) ? config : null);
+    }
+
+    /// <summary>Reads the config, or the defaults when the folder has none.</summary>
+    public SpladeModelConfig LoadConfig() => ConfigPath is null ? new SpladeModelConfig() : SpladeModelConfig.Load(ConfigPath);
+
+    private static string FindModel(string folder)
+    {
+        foreach (var candidate in new[] { Path.Combine(folder, "model.onnx"), Path.Combine(folder, "onnx", "model.onnx") })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        var onnx = Directory.GetFiles(folder, "*.onnx");
+        return onnx.Length switch
+        {
+            1 => onnx[0],
+            0 => throw new FileNotFoundException(
+                $"SPLADE model folder '{folder}' has no ONNX model (looked for model.onnx, onnx/model.onnx and *.onnx).", Path.Combine(folder, "model.onnx")),
+            _ => throw new FileNotFoundException(
+                $"SPLADE model folder '{folder}' has several ONNX files ({string.Join(", ", onnx.Select(Path.GetFileName))}) and no model.onnx; rename the one to use to model.onnx.",
+                Path.Combine(folder, "model.onnx")),
+        };
+    }
+}

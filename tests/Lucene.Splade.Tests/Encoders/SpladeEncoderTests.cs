@@ -1,0 +1,184 @@
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Modeling;
+using Lucene.Splade.Tests.Support.TinyModels;
+using Lucene.Splade.Vectors;
+
+namespace Lucene.Splade.Tests.Encoders;
+
+/// <summary>
+/// The encoder on tiny random BERT-shaped graphs of all three output kinds, against pooled weights computed
+/// independently (plain loops over the same seeded weights, no ONNX).
+/// </summary>
+public sealed class SpladeEncoderTests
+{
+    private static readonly string[] Texts =
+    [
+        "the capital of france",
+        "paris is a city on the river",
+        "fish",
+        "water water water fishing in the river of paris the capital city",
+    ];
+
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("splade-encoder-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private static IEnumerable<TestCaseData> KindsAndInputNames()
+    {
+        foreach (var kind in Enum.GetValues<TinyModelKind>())
+        {
+            foreach (var names in new[] { TinyModelInputNames.Standard, TinyModelInputNames.TensorFlowStyle, TinyModelInputNames.NoTokenTypes })
+            {
+                yield return new TestCaseData(kind, names).SetArgDisplayNames(kind.ToString(), names.ToString());
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(KindsAndInputNames))]
+    public void Encodes_like_the_independent_computation(TinyModelKind kind, TinyModelInputNames names)
+    {
+        TinyBertModels.WriteModelFolder(_folder, kind, names, seed: 7);
+        using var encoder = SpladeEncoder.Load(_folder);
+
+        Assert.That(encoder.Signature.Kind, Is.EqualTo(ExpectedKind(kind)));
+        var batch = encoder.EncodeBatch(Texts);
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            var ids = encoder.Tokenizer.Encode(Texts[i], encoder.MaxLength);
+            AssertMatchesReference(encoder, batch[i], TinyBertModels.ReferencePooled(ids, seed: 7));
+            AssertClose(encoder.Encode(Texts[i]), batch[i]); // a batch encodes each text as a single call does
+        }
+    }
+
+    [Test]
+    public void Sum_pooling_is_configurable_for_logit_models()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 3);
+        new SpladeModelConfig { Pooling = SpladePooling.Sum }.Save(Path.Combine(_folder, SpladeModelConfig.FileName));
+        using var encoder = SpladeEncoder.Load(_folder);
+
+        var text = Texts[3];
+        var expected = TinyBertModels.ReferencePooled(encoder.Tokenizer.Encode(text, encoder.MaxLength), seed: 3, sum: true);
+
+        AssertMatchesReference(encoder, encoder.Encode(text), expected);
+    }
+
+    [Test]
+    public void Special_tokens_never_become_terms()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 11);
+        using var encoder = SpladeEncoder.Load(_folder);
+
+        foreach (var vector in encoder.EncodeBatch(Texts))
+        {
+            Assert.That(vector.IsEmpty, Is.False);
+            foreach (var id in vector.TermIds)
+            {
+                Assert.That(encoder.Vocabulary[id], Does.Not.StartWith("["), "special or [unused] token emitted");
+            }
+        }
+    }
+
+    [TestCase("")]
+    [TestCase("   \t\n ")]
+    [TestCase("\u0000\u0001\u200b")]
+    public void Text_without_word_pieces_encodes_to_the_empty_vector(string text)
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.PooledWeights, TinyModelInputNames.Standard);
+        using var encoder = SpladeEncoder.Load(_folder);
+
+        Assert.That(encoder.Encode(text), Is.SameAs(SparseVector.Empty));
+    }
+
+    [Test]
+    public void Null_text_throws()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.PooledWeights, TinyModelInputNames.Standard);
+        using var encoder = SpladeEncoder.Load(_folder);
+
+        Assert.Throws<ArgumentNullException>(() => encoder.Encode(null!));
+        Assert.Throws<ArgumentNullException>(() => encoder.EncodeBatch(["fish", null!]));
+    }
+
+    [Test]
+    public void Long_text_is_truncated_to_the_maximum_length()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 5);
+        new SpladeModelConfig { MaxLength = 16 }.Save(Path.Combine(_folder, SpladeModelConfig.FileName));
+        using var encoder = SpladeEncoder.Load(_folder);
+        var words = string.Join(' ', Enumerable.Repeat("paris river fish water", 100_000)); // ~2 MB of text
+
+        var ids = encoder.Tokenizer.Encode(words, encoder.MaxLength);
+        var vector = encoder.Encode(words);
+
+        Assert.That(ids, Has.Length.EqualTo(16));
+        AssertMatchesReference(encoder, vector, TinyBertModels.ReferencePooled(ids, seed: 5));
+    }
+
+    [Test]
+    public void Concurrent_callers_get_the_same_vectors_as_a_single_caller()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 9);
+        using var encoder = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { BatchSize = 2 });
+        var expected = encoder.EncodeBatch(Texts);
+
+        var results = new SparseVector[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            results[i] = Enumerable.Range(0, 20).Select(k => encoder.Encode(Texts[(i + k) % Texts.Length])).ToArray());
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            for (var k = 0; k < 20; k++)
+            {
+                AssertClose(results[i][k], expected[(i + k) % Texts.Length]);
+            }
+        }
+    }
+
+    [Test]
+    public void Logit_batches_are_split_to_bound_memory()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 2);
+        using var reference = SpladeEncoder.Load(_folder);
+        using var bounded = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { MaxLogitsBytes = 1 });
+
+        var expected = reference.EncodeBatch(Texts);
+        var actual = bounded.EncodeBatch(Texts);
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            AssertClose(actual[i], expected[i]);
+        }
+    }
+
+    private static SpladeOutputKind ExpectedKind(TinyModelKind kind) => kind switch
+    {
+        TinyModelKind.MlmLogits => SpladeOutputKind.MlmLogits,
+        TinyModelKind.PooledWeights => SpladeOutputKind.PooledWeights,
+        _ => SpladeOutputKind.NonzeroTerms,
+    };
+
+    /// <summary>
+    /// Same terms, weights equal up to float rounding: padding changes the shapes ONNX Runtime multiplies, and with
+    /// them the order of float additions, so a text batched with others may differ from it alone in the last bits.
+    /// </summary>
+    private static void AssertClose(SparseVector actual, SparseVector expected)
+    {
+        Assert.That(actual.TermIds.ToArray(), Is.EqualTo(expected.TermIds.ToArray()));
+        Assert.That(actual.Weights.ToArray(), Is.EqualTo(expected.Weights.ToArray()).Within(1e-5f));
+    }
+
+    private static void AssertMatchesReference(SpladeEncoder encoder, SparseVector actual, float[] reference)
+    {
+        var expectedIds = Enumerable.Range(0, reference.Length).Where(j => reference[j] > 1e-6f && !encoder.Vocabulary.IsExcludedTerm(j)).ToArray();
+
+        Assert.That(actual.TermIds.ToArray(), Is.EqualTo(expectedIds));
+        foreach (var j in expectedIds)
+        {
+            Assert.That(actual[j], Is.EqualTo(reference[j]).Within(1e-4f), $"weight of '{encoder.Vocabulary[j]}'");
+        }
+    }
+}
