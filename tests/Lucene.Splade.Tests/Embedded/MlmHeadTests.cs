@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Lucene.Splade.Embedded;
+using Lucene.Splade.Tokenization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Lucene.Splade.Tests.Embedded;
+
+[TestFixture]
+public sealed class MlmHeadTests
+{
+    private const int Hidden = 384;
+    private const int Vocab = 30522;
+
+    [Test]
+    public void SafetensorsReaderDecodesF32F16AndBf16()
+    {
+        var path = Path.Combine(EmbeddedTestSupport.CacheRoot, "dtypes.safetensors");
+        WriteSafetensors(path, new() { ["a"] = ([1.5f, -2f], "F32"), ["b"] = ([0.25f, 3f], "F16"), ["c"] = ([-0.5f, 8f], "BF16") });
+
+        var tensors = MlmHeadWeights.ReadSafetensors(path);
+
+        Assert.That(tensors["a"], Is.EqualTo(new[] { 1.5f, -2f }));
+        Assert.That(tensors["b"], Is.EqualTo(new[] { 0.25f, 3f }));
+        Assert.That(tensors["c"], Is.EqualTo(new[] { -0.5f, 8f }));
+    }
+
+    [Test]
+    public void MissingHeadTensorIsNamed()
+    {
+        var path = Path.Combine(EmbeddedTestSupport.CacheRoot, "incomplete.safetensors");
+        WriteSafetensors(path, new() { ["transform.dense.weight"] = (new float[4], "F32") });
+
+        var e = Assert.Throws<InvalidDataException>(() => MlmHeadWeights.Load(path));
+
+        Assert.That(e!.Message, Does.Contain("transform.dense.bias"));
+    }
+
+    [Test]
+    public void TrainedHeadGraphEqualsHostComputation()
+    {
+        var random = new Random(12345);
+        float[] Normal(int n, double scale, double offset = 0) => Enumerable.Range(0, n).Select(_ => (float)(offset + (scale * Gaussian(random)))).ToArray();
+        var dense = Normal(Hidden * Hidden, 0.05);
+        var denseBias = Normal(Hidden, 0.1);
+        var gamma = Normal(Hidden, 0.1, 1);
+        var beta = Normal(Hidden, 0.1);
+        var bias = Normal(Vocab, 0.5, -1);
+
+        // Hugging Face names, with the dense weight in F16 as a half-precision export would have it.
+        var path = Path.Combine(EmbeddedTestSupport.CacheRoot, "head.safetensors");
+        WriteSafetensors(path, new()
+        {
+            ["cls.predictions.transform.dense.weight"] = (dense, "F16"),
+            ["cls.predictions.transform.dense.bias"] = (denseBias, "F32"),
+            ["cls.predictions.transform.LayerNorm.weight"] = (gamma, "F32"),
+            ["cls.predictions.transform.LayerNorm.bias"] = (beta, "F32"),
+            ["cls.predictions.bias"] = (bias, "F32"),
+        });
+        dense = dense.Select(x => (float)(Half)x).ToArray();
+
+        var folder = EmbeddedSpladeModel.EnsureFolder(new EmbeddedModelOptions { MiniLmAssemblyPath = Support.TestPaths.MiniLmAssembly, CacheDirectory = EmbeddedTestSupport.CacheRoot, MlmHeadPath = path });
+        Assert.That(folder, Is.Not.EqualTo(EmbeddedTestSupport.Folder), "a trained head gets its own folder");
+
+        int[][] batch = [EmbeddedTestSupport.Tokenize("Vitamin D and bone density."), EmbeddedTestSupport.Tokenize("A short one")];
+        var (embedding, _, _) = EmbeddedTestSupport.WordEmbeddings();
+        var vocabulary = Vocabulary.Load(Path.Combine(folder, EmbeddedSpladeModel.VocabularyFileName));
+        using var original = new InferenceSession(EmbeddedTestSupport.OriginalModelPath);
+        var (states, shape) = EmbeddedTestSupport.Run(original, "last_hidden_state", batch);
+        var expected = EmbeddedTestSupport.HostPooling(states, shape[0], shape[1], Hidden, batch, h => Logits(h, dense, denseBias, gamma, beta, embedding, bias), 0, vocabulary.IsExcludedTerm);
+
+        using var session = new InferenceSession(Path.Combine(folder, EmbeddedSpladeModel.ModelFileName));
+        var (actual, _) = EmbeddedTestSupport.Run(session, "splade_weights", batch);
+
+        Assert.That(expected.Sum(e => e.Count(w => w > 0)), Is.GreaterThan(100), "random weights must give a non-trivial reference");
+        for (var b = 0; b < batch.Length; b++)
+        {
+            for (var j = 0; j < Vocab; j++)
+            {
+                Assert.That(actual[(b * Vocab) + j], Is.EqualTo(expected[b][j]).Within(1e-4), $"text {b}, term {j}");
+            }
+        }
+    }
+
+    private static double[] Logits(double[] h, float[] dense, float[] denseBias, float[] gamma, float[] beta, float[] embedding, float[] bias)
+    {
+        var x = new double[Hidden];
+        for (var o = 0; o < Hidden; o++)
+        {
+            double sum = denseBias[o];
+            for (var i = 0; i < Hidden; i++)
+            {
+                sum += dense[(o * Hidden) + i] * h[i];
+            }
+
+            x[o] = 0.5 * sum * (1 + Erf(sum / Math.Sqrt(2)));
+        }
+
+        var mean = x.Average();
+        var variance = x.Sum(v => (v - mean) * (v - mean)) / Hidden;
+        var ln = x.Select((v, i) => ((v - mean) / Math.Sqrt(variance + 1e-12) * gamma[i]) + beta[i]).ToArray();
+        var logits = new double[Vocab];
+        for (var j = 0; j < Vocab; j++)
+        {
+            double sum = bias[j];
+            for (var i = 0; i < Hidden; i++)
+            {
+                sum += ln[i] * embedding[(j * Hidden) + i];
+            }
+
+            logits[j] = sum;
+        }
+
+        return logits;
+    }
+
+    /// <summary>Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7; .NET has no erf).</summary>
+    private static double Erf(double x)
+    {
+        var sign = Math.Sign(x);
+        x = Math.Abs(x);
+        var t = 1 / (1 + (0.3275911 * x));
+        var poly = ((((((((1.061405429 * t) - 1.453152027) * t) + 1.421413741) * t) - 0.284496736) * t) + 0.254829592) * t;
+        var y = 1 - (poly * Math.Exp(-x * x));
+        return sign * y;
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static void WriteSafetensors(string path, Dictionary<string, (float[] Values, string Dtype)> tensors)
+    {
+        var header = new Dictionary<string, object>();
+        var data = new MemoryStream();
+        Span<byte> buffer = stackalloc byte[4];
+        foreach (var (name, (values, dtype)) in tensors)
+        {
+            var begin = data.Length;
+            foreach (var v in values)
+            {
+                switch (dtype)
+                {
+                    case "F32":
+                        BinaryPrimitives.WriteSingleLittleEndian(buffer, v);
+                        data.Write(buffer[..4]);
+                        break;
+                    case "F16":
+                        BinaryPrimitives.WriteHalfLittleEndian(buffer, (Half)v);
+                        data.Write(buffer[..2]);
+                        break;
+                    default:
+                        BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(BitConverter.SingleToInt32Bits(v) >> 16));
+                        data.Write(buffer[..2]);
+                        break;
+                }
+            }
+
+            header[name] = new { dtype, shape = new[] { values.Length }, data_offsets = new[] { begin, data.Length } };
+        }
+
+        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
+        using var file = File.Create(path);
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)json.Length);
+        file.Write(length);
+        file.Write(json);
+        data.Position = 0;
+        data.CopyTo(file);
+    }
+}
