@@ -1,0 +1,21 @@
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Sample.Models;
+using Spectre.Console;
+
+namespace Lucene.Splade.Sample.Commands;
+
+internal static class ConsoleExtensions
+{
+    /// <summary>Loads the model behind a spinner and says which one it is.</summary>
+    public static SpladeEncoder LoadModel(this IAnsiConsole console, EncoderSettings settings)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var encoder = console.Status().Start("Loading the SPLADE model...", _ => ModelLoader.Load(settings));
+        console.MarkupLineInterpolated(
+            $"[grey]Model:[/] {encoder.Config.Description ?? encoder.Files.Folder} [grey](max length {encoder.MaxLength}, loaded in {clock.Elapsed.TotalSeconds:F1} s)[/]");
+        return encoder;
+    }
+
+    public static void Warn(this IAnsiConsole console, string message) =>
+        console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+}

@@ -1,0 +1,30 @@
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Sample.Indexing;
+using Lucene.Splade.Sample.Models;
+using Spectre.Console;
+
+namespace Lucene.Splade.Sample.Commands;
+
+internal static class IndexModel
+{
+    /// <summary>
+    /// Loads the model for querying an index: --model when given, otherwise the one the index records. A query must
+    /// be encoded by the model that encoded the documents, so a different --model gets a warning.
+    /// </summary>
+    public static SpladeEncoder Load(IAnsiConsole console, QuerySettings settings)
+    {
+        IndexMetadata? metadata;
+        using (var reader = IndexLayout.OpenReader(settings.Index))
+        {
+            metadata = IndexMetadata.FromUserData(reader.IndexCommit.UserData);
+        }
+
+        var encoderSettings = settings.Encoder(metadata?.Model);
+        if (metadata is not null && ModelLoader.ModelName(encoderSettings) != metadata.Model)
+        {
+            console.Warn($"the index was built with {metadata.Model}, but queries will be encoded with {ModelLoader.ModelName(encoderSettings)}.");
+        }
+
+        return console.LoadModel(encoderSettings);
+    }
+}

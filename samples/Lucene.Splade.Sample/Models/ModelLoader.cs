@@ -1,0 +1,43 @@
+using Lucene.Splade.Encoders;
+
+namespace Lucene.Splade.Sample.Models;
+
+/// <summary>Loads a SPLADE encoder and turns load failures into one-line <see cref="SampleException"/>s.</summary>
+internal static class ModelLoader
+{
+    public static SpladeEncoder Load(EncoderSettings settings)
+    {
+        // One ONNX thread per call: the console runs one call per core, which beats one call spread over all cores.
+        var options = new SpladeEncoderOptions
+        {
+            IntraOpThreads = 1,
+            MaxLength = settings.MaxLength,
+            BatchSize = settings.BatchSize,
+        };
+        var folder = settings.ModelFolder;
+        try
+        {
+            if (folder is null || folder == EncoderSettings.EmbeddedModelName)
+            {
+                return SpladeEncoder.LoadEmbeddedDefault(options);
+            }
+
+            if (!Directory.Exists(folder))
+            {
+                throw new SampleException($"Model folder not found: {folder}");
+            }
+
+            return SpladeEncoder.Load(folder, options);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            throw new SampleException($"Cannot load the model {folder ?? EncoderSettings.EmbeddedModelName}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The name an index records for the model: its full folder path, or "embedded".</summary>
+    public static string ModelName(EncoderSettings settings) =>
+        settings.ModelFolder is null or EncoderSettings.EmbeddedModelName
+            ? EncoderSettings.EmbeddedModelName
+            : Path.GetFullPath(settings.ModelFolder);
+}

@@ -1,0 +1,87 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Sample.Indexing;
+
+namespace Lucene.Splade.Sample.Searching;
+
+/// <summary>How one vocabulary term adds to a SPLADE score: <c>QueryWeight x Tf</c>.</summary>
+/// <param name="Term">The index term (a vocabulary entry, <c>##</c> pieces included).</param>
+/// <param name="QueryWeight">The term's weight in the query, as searched (after query pruning).</param>
+/// <param name="Tf">The document's term frequency in the index: <c>round(weight x scale)</c>.</param>
+/// <param name="DocumentWeight">The weight the frequency stands for: <c>tf / scale</c>.</param>
+/// <param name="Contribution">What the term adds to the score: <c>QueryWeight x Tf</c>, as Lucene computes it.</param>
+/// <param name="InQuery">The term is one of the query text's word pieces (otherwise the model added it).</param>
+/// <param name="InDocument">The term is one of the document text's word pieces.</param>
+internal sealed record TermContribution(string Term, float QueryWeight, int Tf, float DocumentWeight, float Contribution, bool InQuery, bool InDocument)
+{
+    /// <summary>In both texts: a match BM25 could make too. Anything else is an expansion by the model.</summary>
+    public bool IsLiteral => InQuery && InDocument;
+}
+
+/// <summary>Why a document got its SPLADE score for a query.</summary>
+/// <param name="Score">The document's score from Lucene for this query.</param>
+/// <param name="Rank">Its rank in the SPLADE results; null when it is not among the first <see cref="Explainer.RankDepth"/>.</param>
+/// <param name="Terms">Matching terms, largest contribution first.</param>
+internal sealed record ScoreExplanation(
+    string Query, string DocumentId, string Title, string Text, float Score, int? Rank, float Scale,
+    int QueryTerms, IReadOnlyList<TermContribution> Terms, WordPieces QueryPieces, WordPieces DocumentPieces)
+{
+    /// <summary>The sum of the contributions; equals <see cref="Score"/> up to float rounding.</summary>
+    public double Total => Terms.Sum(t => (double)t.Contribution);
+}
+
+/// <summary>
+/// Explains SPLADE scores from what the index holds: the query is built exactly as <see cref="Searcher"/> builds it,
+/// and each query term's frequency in the document is read from the postings, so the contributions add up to the
+/// score Lucene computes.
+/// </summary>
+internal sealed class Explainer(Searcher searcher, ISparseEncoder encoder, Tokenization.WordPieceTokenizer tokenizer)
+{
+    public const int RankDepth = 1000;
+
+    /// <exception cref="SampleException">The index has no document with that id.</exception>
+    public ScoreExplanation Explain(string query, string documentId)
+    {
+        var docId = searcher.FindDocument(documentId)
+            ?? throw new SampleException($"The index has no document with id '{documentId}'.");
+        var index = searcher.Index;
+        var stored = index.Doc(docId);
+        var title = stored.Get(IndexLayout.Title) ?? "";
+        var text = stored.Get(IndexLayout.Text) ?? "";
+        var scale = searcher.Metadata?.Scale ?? 100f;
+
+        var luceneQuery = searcher.QueryBuilder.Build(encoder.Encode(query));
+        var queryPieces = new WordPieces(tokenizer, query);
+        var documentPieces = new WordPieces(tokenizer, title + "\n" + text);
+        var liveDocs = MultiFields.GetLiveDocs(index.IndexReader);
+        var terms = new List<TermContribution>();
+        foreach (var clause in luceneQuery.Clauses)
+        {
+            var termQuery = (TermQuery)clause.Query;
+            var term = termQuery.Term;
+            var docs = MultiFields.GetTermDocsEnum(index.IndexReader, liveDocs, term.Field, term.Bytes);
+            if (docs is null || docs.Advance(docId) != docId)
+            {
+                continue;
+            }
+
+            var tf = docs.Freq;
+            var name = term.Text;
+            terms.Add(new TermContribution(name, termQuery.Boost, tf, tf / scale, termQuery.Boost * tf,
+                queryPieces.Contains(name), documentPieces.Contains(name)));
+        }
+
+        var score = index.Explain(luceneQuery, docId).Value;
+        var hits = index.Search(luceneQuery, RankDepth).ScoreDocs;
+        var rank = Array.FindIndex(hits, h => h.Doc == docId);
+        if (rank >= 0)
+        {
+            score = hits[rank].Score; // the score as ranked, which may round differently from Explain's sum
+        }
+
+        return new ScoreExplanation(query, documentId, title, text, score, rank >= 0 ? rank + 1 : null, scale,
+            luceneQuery.Clauses.Count, terms.OrderByDescending(t => t.Contribution).ToArray(), queryPieces, documentPieces);
+    }
+}

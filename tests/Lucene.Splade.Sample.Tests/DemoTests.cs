@@ -1,0 +1,20 @@
+namespace Lucene.Splade.Sample.Tests;
+
+[TestFixture]
+public sealed class DemoTests
+{
+    /// <summary>The main job: the no-argument run on the bundled corpus (the slowest test, about half a minute).</summary>
+    [Test]
+    public void The_no_argument_run_compares_splade_with_bm25_on_the_bundled_corpus()
+    {
+        var run = ConsoleRun.Of();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Output);
+            Assert.That(run.Output, Does.Contain("Indexed 240 documents"));
+            Assert.That(run.Output, Does.Contain("Relevant documents in the top 3: BM25"));
+            Assert.That(run.Output, Does.Contain("SPLADE found"), "at least one document BM25 missed, with its terms");
+        });
+    }
+}
