@@ -107,7 +107,14 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<SparseVector> EncodeBatch(IReadOnlyList<string> texts)
+    public IReadOnlyList<SparseVector> EncodeBatch(IReadOnlyList<string> texts) => EncodeBatch(texts, CancellationToken.None);
+
+    /// <summary>
+    /// Encodes several texts (see <see cref="EncodeBatch(IReadOnlyList{string})"/>), checking
+    /// <paramref name="cancellationToken"/> before each model call, so a long batch stops within one call.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+    public IReadOnlyList<SparseVector> EncodeBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -132,6 +139,7 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
         var start = 0;
         while (start < pending.Count)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var count = BatchCount(pending, start);
             var batch = pending.GetRange(start, count);
             var vectors = RunModel(batch.Select(p => p.Ids).ToArray());

@@ -11,7 +11,7 @@ public sealed class SpladeEncoderOptions
     /// </summary>
     public int? MaxLength { get; set; }
 
-    /// <summary>Texts per model call in <see cref="SpladeEncoder.EncodeBatch"/>. Default 16.</summary>
+    /// <summary>Texts per model call in <see cref="SpladeEncoder.EncodeBatch(IReadOnlyList{string})"/>. Default 16.</summary>
     public int BatchSize { get; set; } = 16;
 
     /// <summary>

@@ -154,6 +154,18 @@ public sealed class SpladeEncoderTests
         }
     }
 
+    [Test]
+    public void A_cancelled_batch_stops_before_the_next_model_call()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.PooledWeights, TinyModelInputNames.Standard);
+        using var encoder = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { BatchSize = 1 });
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => encoder.EncodeBatch(Texts, cancellation.Token));
+        Assert.That(encoder.EncodeBatch(Texts, CancellationToken.None), Has.Count.EqualTo(Texts.Length));
+    }
+
     private static SpladeOutputKind ExpectedKind(TinyModelKind kind) => kind switch
     {
         TinyModelKind.MlmLogits => SpladeOutputKind.MlmLogits,
