@@ -1,0 +1,41 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Lucene.Splade.Eval.Commands;
+
+/// <summary>The <c>splade-eval</c> command line: its commands and error handling.</summary>
+internal static class CliApp
+{
+    public static CommandApp Create()
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("splade-eval");
+            config.AddCommand<EncodeCommand>("encode")
+                .WithDescription("Encode a BEIR collection's corpus and queries into the vector cache.")
+                .WithExample("encode", "../shared/datasets/scifact");
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Evaluate BM25, SPLADE and hybrids on a BEIR collection: Markdown + JSON report, TREC run files.")
+                .WithExample("run", "../shared/datasets/scifact")
+                .WithExample("run", "../shared/datasets/nfcorpus", "--doc-top-k", "128", "--query-top-k", "32");
+            config.AddCommand<SweepCommand>("sweep")
+                .WithDescription("Run SPLADE over a list of values of one setting: table, JSON and a PNG plot of effectiveness vs latency or index size.")
+                .WithExample("sweep", "../shared/datasets/scifact", "--param", "query-top-k", "--values", "4,8,16,32,all");
+            config.AddCommand<SparsityCommand>("sparsity")
+                .WithDescription("Average nonzero terms per document and query of a BEIR collection, and encoding throughput.")
+                .WithExample("sparsity", "../shared/datasets/scifact");
+            config.SetExceptionHandler((e, _) =>
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                if (Environment.GetEnvironmentVariable("SPLADE_EVAL_TRACE") == "1")
+                {
+                    Console.Error.WriteLine(e);
+                }
+
+                return 1;
+            });
+        });
+        return app;
+    }
+}

@@ -1,0 +1,30 @@
+namespace Lucene.Splade.Eval.Data;
+
+/// <summary>
+/// Relevance judgments of one split: query id -> document id -> grade. A grade of at least 1 means relevant (trec_eval's
+/// default relevance level); the grade is also the gain in nDCG.
+/// </summary>
+internal sealed class Qrels
+{
+    private readonly Dictionary<string, Dictionary<string, int>> _judgments;
+
+    public Qrels(Dictionary<string, Dictionary<string, int>> judgments)
+    {
+        _judgments = judgments;
+        QueryIds = judgments.Keys.Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The judged queries, in ordinal order.</summary>
+    public IReadOnlyList<string> QueryIds { get; }
+
+    /// <summary>Judged query-document pairs.</summary>
+    public int PairCount => _judgments.Values.Sum(d => d.Count);
+
+    public bool IsJudged(string queryId) => _judgments.ContainsKey(queryId);
+
+    /// <summary>The judgments of a query (empty when the query is not judged).</summary>
+    public IReadOnlyDictionary<string, int> For(string queryId) =>
+        _judgments.TryGetValue(queryId, out var docs) ? docs : EmptyJudgments;
+
+    private static readonly Dictionary<string, int> EmptyJudgments = new(StringComparer.Ordinal);
+}

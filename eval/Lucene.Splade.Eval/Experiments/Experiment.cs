@@ -1,0 +1,347 @@
+using System.Diagnostics;
+using Lucene.Net.Search;
+using Lucene.Splade.Eval.Caching;
+using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Eval.Metrics;
+using Lucene.Splade.Eval.Retrieval;
+using Lucene.Splade.Search;
+using Lucene.Splade.Vectors;
+
+namespace Lucene.Splade.Eval.Experiments;
+
+/// <summary>
+/// One evaluation of a collection: BM25, SPLADE and hybrids on the evaluated split, hybrid weights tuned on the tuning
+/// split, efficiency measured on the way; writes run files, and returns the <see cref="Report"/>.
+/// </summary>
+internal sealed class Experiment
+{
+    private readonly string _dataset;
+    private readonly ModelSource? _model;
+    private readonly VectorCache _cache;
+    private readonly string _output;
+    private readonly Action<string> _log;
+
+    public Experiment(string dataset, ModelSource? model, VectorCache cache, string output, Action<string>? log = null)
+    {
+        _dataset = dataset;
+        _model = model;
+        _cache = cache;
+        _output = output;
+        _log = log ?? (_ => { });
+    }
+
+    public bool Progress { get; init; } = true;
+
+    /// <summary>The tuning split for <paramref name="options"/>: the one named, else dev, else train; never the evaluated split.</summary>
+    public static string? ChooseTuneSplit(string dataset, ExperimentOptions options)
+    {
+        if (string.Equals(options.TuneSplit, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var splits = BeirDataset.Splits(dataset);
+        if (options.TuneSplit is { } named)
+        {
+            if (named == options.Split)
+            {
+                throw new ArgumentException($"The tuning split cannot be the evaluated split '{named}'.");
+            }
+
+            return splits.Contains(named) ? named : throw new FileNotFoundException($"{dataset}: no qrels/{named}.tsv to tune on.");
+        }
+
+        return new[] { "dev", "train" }.FirstOrDefault(s => s != options.Split && splits.Contains(s));
+    }
+
+    public Report Run(ExperimentOptions options)
+    {
+        Directory.CreateDirectory(_output);
+        var corpus = BeirDataset.ReadCorpus(_dataset);
+        var allQueries = BeirDataset.ReadQueries(_dataset);
+        var qrels = BeirDataset.ReadQrels(_dataset, options.Split);
+        var queries = JudgedQueries(allQueries, qrels, options.Split);
+        var tuneSplit = options.Runs.HasFlag(RunKinds.Hybrid) ? ChooseTuneSplit(_dataset, options) : null;
+        var tuneQrels = tuneSplit is null ? null : BeirDataset.ReadQrels(_dataset, tuneSplit);
+        var tuneQueries = tuneQrels is null ? [] : JudgedQueries(allQueries, tuneQrels, tuneSplit!);
+        _log($"{Path.GetFileName(Path.GetFullPath(_dataset))}: {corpus.Count} documents, {queries.Count} judged {options.Split} queries" +
+             (tuneSplit is null ? "" : $", {tuneQueries.Count} {tuneSplit} queries for tuning"));
+
+        var outcomes = new List<RunOutcome>();
+        var bm25Folder = Path.Combine(_output, "index-bm25");
+        var spladeFolder = options.SpladeIndexFolder ?? Path.Combine(_output, "index-splade");
+        var folders = new List<string>();
+        IndexInfo? bm25Index = null, spladeIndex = null;
+        double quantizationSeconds = 0;
+        EncodedCollection? encoded = null;
+        IReadOnlyList<QuantizedVector>? termFrequencies = null;
+
+        if (options.Runs.HasFlag(RunKinds.Bm25))
+        {
+            _log("Indexing BM25 ...");
+            var built = IndexBuilder.BuildBm25(bm25Folder, corpus, options.Bm25Lengths);
+            bm25Index = new IndexInfo(Bm25Flat.Field, built.SizeBytes, built.Seconds, corpus.Count / built.Seconds);
+            folders.Add(bm25Folder);
+        }
+
+        if (options.Runs.HasFlag(RunKinds.Splade))
+        {
+            var model = _model ?? throw new InvalidOperationException("A SPLADE run needs a model.");
+            encoded = EncodedCollection.Load(_dataset, corpus, allQueries, model, _cache, Progress);
+            _log($"Vectors: documents {(encoded.Documents.FromCache ? "from cache" : "encoded")}, queries {(encoded.Queries.FromCache ? "from cache" : "encoded")}.");
+            var indexing = options.IndexingOptions;
+            indexing.Validate();
+            var clock = Stopwatch.StartNew();
+            termFrequencies = encoded.Documents.Vectors.AsParallel().AsOrdered().Select(indexing.ToTermFrequencies).ToArray();
+            quantizationSeconds = clock.Elapsed.TotalSeconds;
+            var key = $"{Path.GetFullPath(_dataset)}|{model.CacheKey}|{encoded.Documents.Ids.Count}|{options.DocumentPruning}|scale {indexing.Quantizer.Scale}|max {indexing.Quantizer.MaxFrequency}";
+            var built = options.SpladeIndexFolder is not null ? IndexBuilder.TryReuse(spladeFolder, key) : null;
+            if (built is null)
+            {
+                _log("Indexing SPLADE ...");
+                built = IndexBuilder.BuildSplade(spladeFolder, encoded.Documents.Ids, termFrequencies, model.Vocabulary);
+                if (options.SpladeIndexFolder is not null)
+                {
+                    IndexBuilder.MarkBuilt(built, key);
+                }
+            }
+            else
+            {
+                _log("SPLADE index reused (same vectors, pruning and quantization).");
+            }
+
+            spladeIndex = new IndexInfo(IndexBuilder.SpladeFieldName, built.SizeBytes, built.Seconds, corpus.Count / built.Seconds);
+            folders.Add(spladeFolder);
+        }
+
+        SearchResult? bm25 = null, splade = null, bm25Tune = null, spladeTune = null;
+        double[] bm25QueryTerms = [];
+        using (var index = new SearchIndex(folders, options.Bm25Lengths))
+        {
+            if (options.Runs.HasFlag(RunKinds.Bm25))
+            {
+                using var analyzer = Bm25Flat.CreateAnalyzer();
+                var built = queries.Select(q => (q.Id, (Query)Bm25Flat.BuildQuery(analyzer, q.Text))).ToArray();
+                bm25QueryTerms = built.Select(q => (double)((BooleanQuery)q.Item2).Clauses.Count).ToArray();
+                _log("Searching BM25 ...");
+                bm25 = index.Search("bm25", built, options.Depth, warmUp: true);
+                if (tuneQueries.Count > 0)
+                {
+                    bm25Tune = index.Search("bm25", tuneQueries.Select(q => (q.Id, (Query)Bm25Flat.BuildQuery(analyzer, q.Text))).ToArray(), options.Depth, warmUp: false);
+                }
+
+                outcomes.Add(Outcome(bm25.Run, qrels, options, null));
+            }
+
+            if (encoded is not null)
+            {
+                var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName, options.QueryPruning);
+                var vectors = encoded.Queries.Ids.Zip(encoded.Queries.Vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+                _log("Searching SPLADE ...");
+                splade = index.Search("splade", queries.Select(q => (q.Id, (Query)builder.Build(vectors[q.Id]))).ToArray(), options.Depth, warmUp: true);
+                if (tuneQueries.Count > 0)
+                {
+                    spladeTune = index.Search("splade", tuneQueries.Select(q => (q.Id, (Query)builder.Build(vectors[q.Id]))).ToArray(), options.Depth, warmUp: false);
+                }
+
+                outcomes.Add(Outcome(splade.Run, qrels, options, null));
+            }
+        }
+
+        string? best = null;
+        if (options.Runs.HasFlag(RunKinds.Hybrid) && bm25 is not null && splade is not null)
+        {
+            best = AddHybrids(outcomes, bm25.Run, splade.Run, bm25Tune?.Run, spladeTune?.Run, qrels, tuneQrels, tuneSplit, options);
+        }
+
+        // Efficiency needs the model live: done after the runs, so a failure here never costs the effectiveness figures.
+        DocumentEncodingTiming? docTiming = null;
+        LatencyStats? queryEncoding = null;
+        if (encoded is not null && _model is not null)
+        {
+            docTiming = TimeDocumentEncoding(corpus, options.TimingDocuments, spladeIndex!);
+            queryEncoding = TimeQueryEncoding(queries, options.TimingQueries);
+        }
+
+        SparsityInfo? sparsity = null;
+        if (encoded is not null)
+        {
+            var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName, options.QueryPruning);
+            var vectors = encoded.Queries.Ids.Zip(encoded.Queries.Vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            var judged = queries.Select(q => vectors[q.Id]).ToArray();
+            sparsity = new SparsityInfo(
+                encoded.Documents.Vectors.Average(v => (double)v.Count),
+                termFrequencies!.Average(v => (double)v.Count),
+                termFrequencies!.Average(v => (double)v.TotalFrequency),
+                judged.Length == 0 ? 0 : judged.Average(v => (double)v.Count),
+                judged.Length == 0 ? 0 : judged.Average(v => (double)builder.Build(v).Clauses.Count),
+                bm25QueryTerms.Length == 0 ? 0 : bm25QueryTerms.Average());
+        }
+
+        if (!options.KeepIndexes)
+        {
+            foreach (var folder in folders.Where(f => f != options.SpladeIndexFolder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        var efficiency = new EfficiencyInfo(
+            Environment.ProcessorCount,
+            encoded is null ? null : encoded.Documents.Ids.Count / Math.Max(encoded.Documents.EncodeSeconds, 1e-9),
+            encoded?.Documents.FromCache ?? false,
+            docTiming,
+            queryEncoding,
+            bm25Index,
+            spladeIndex,
+            quantizationSeconds,
+            bm25 is null ? null : LatencyStats.From(bm25.LatenciesMs),
+            splade is null ? null : LatencyStats.From(splade.LatenciesMs),
+            sparsity);
+
+        return new Report(
+            "splade-eval",
+            DateTime.UtcNow,
+            GitInfo.Commit(),
+            $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}",
+            new DatasetInfo(Path.GetFileName(Path.GetFullPath(_dataset)), Path.GetFullPath(_dataset), corpus.Count, options.Split, qrels.QueryIds.Count, qrels.PairCount, tuneSplit, tuneQueries.Count),
+            _model is null || encoded is null ? null : new ModelInfo(_model.Description, _model.Files.Folder, _model.IsEmbeddedDefault, _model.CacheKey, _model.MaxLength, _model.Vocabulary.Count),
+            Settings(options),
+            outcomes,
+            best,
+            efficiency);
+    }
+
+    public static ExperimentSettingsInfo Settings(ExperimentOptions o) => new(
+        o.Runs.ToString(), o.Depth, PruningInfo.From(o.DocumentPruning), o.QuantizationScale, PruningInfo.From(o.QueryPruning),
+        o.RrfK, o.WeightStep, o.DefaultWeight, o.TimingDocuments, o.TimingQueries,
+        $"Anserini BEIR flat: title + \" \" + text, EnglishAnalyzer, BM25(k1={Bm25Flat.K1}, b={Bm25Flat.B}) with " +
+        (o.Bm25Lengths == Bm25Lengths.Lucene48 ? "Lucene 4.8's BM25Similarity" : "Lucene 8+ document lengths (Bm25Byte4Similarity)") +
+        ", analyzed query terms as SHOULD clauses (boost = count)");
+
+    private static IReadOnlyList<BeirQuery> JudgedQueries(IReadOnlyList<BeirQuery> all, Qrels qrels, string split)
+    {
+        var judged = all.Where(q => qrels.IsJudged(q.Id)).ToArray();
+        if (judged.Length != qrels.QueryIds.Count)
+        {
+            var have = judged.Select(q => q.Id).ToHashSet(StringComparer.Ordinal);
+            throw new InvalidDataException($"qrels/{split}.tsv judges query '{qrels.QueryIds.First(id => !have.Contains(id))}', which queries.jsonl lacks.");
+        }
+
+        return judged;
+    }
+
+    private RunOutcome Outcome(Run run, Qrels qrels, ExperimentOptions options, TuningInfo? tuning)
+    {
+        var evaluation = TrecEval.Evaluate(run, qrels);
+        string? file = null;
+        if (options.WriteRunFiles)
+        {
+            file = Path.Combine(_output, $"{run.Name}.{options.Split}.trec");
+            TrecRunFile.Write(run, file);
+        }
+
+        return new RunOutcome(run.Name, MetricSet.From(evaluation.Mean), evaluation.Queries, evaluation.QueriesWithoutResults, file is null ? null : Path.GetFileName(file), tuning);
+    }
+
+    private string AddHybrids(List<RunOutcome> outcomes, Run bm25, Run splade, Run? bm25Tune, Run? spladeTune, Qrels qrels, Qrels? tuneQrels, string? tuneSplit, ExperimentOptions options)
+    {
+        var rrfName = $"rrf-k{options.RrfK}";
+        var rrf = Fusion.ReciprocalRank(bm25, splade, options.RrfK, options.Depth, rrfName);
+        var candidates = new List<(RunOutcome Outcome, double TuneScore)>();
+        double rrfTune = double.NaN;
+        if (tuneQrels is not null)
+        {
+            rrfTune = TrecEval.Evaluate(Fusion.ReciprocalRank(bm25Tune!, spladeTune!, options.RrfK, options.Depth, rrfName), tuneQrels).Mean.Ndcg10;
+        }
+
+        var rrfOutcome = Outcome(rrf, qrels, options, tuneSplit is null ? null : new TuningInfo(tuneSplit, "fixed k", null, rrfTune, null));
+        outcomes.Add(rrfOutcome);
+        candidates.Add((rrfOutcome, rrfTune));
+
+        foreach (var normalization in new[] { Normalization.MinMax, Normalization.ZScore })
+        {
+            var label = normalization == Normalization.MinMax ? "minmax" : "zscore";
+            var weight = options.DefaultWeight;
+            TuningInfo? tuning = null;
+            if (tuneQrels is not null)
+            {
+                var curve = new List<double[]>();
+                var bestScore = double.NegativeInfinity;
+                var steps = (int)Math.Round(1 / options.WeightStep);
+                for (var s = 0; s <= steps; s++)
+                {
+                    var w = Math.Round(s * options.WeightStep, 6);
+                    var score = TrecEval.Evaluate(Fusion.WeightedSum(bm25Tune!, spladeTune!, w, normalization, options.Depth, label), tuneQrels).Mean.Ndcg10;
+                    curve.Add([w, score]);
+                    if (score > bestScore)
+                    {
+                        (bestScore, weight) = (score, w);
+                    }
+                }
+
+                tuning = new TuningInfo(tuneSplit!, $"grid over SPLADE weight, step {options.WeightStep}, max nDCG@10", weight, bestScore, curve);
+            }
+
+            var run = Fusion.WeightedSum(bm25, splade, weight, normalization, options.Depth, $"{label}-w{weight.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}");
+            var outcome = Outcome(run, qrels, options, tuning);
+            outcomes.Add(outcome);
+            candidates.Add((outcome, tuning?.TuneNdcg10 ?? double.NaN));
+        }
+
+        // The best hybrid is chosen on the tuning split only; without one, RRF (no parameter to tune) is the hybrid.
+        return tuneQrels is null ? rrfOutcome.Name : candidates.MaxBy(c => c.TuneScore).Outcome.Name;
+    }
+
+    private DocumentEncodingTiming? TimeDocumentEncoding(IReadOnlyList<BeirDocument> corpus, int sample, IndexInfo spladeIndex)
+    {
+        if (sample <= 0)
+        {
+            return null;
+        }
+
+        var texts = corpus.Take(sample).Select(d => d.Contents).ToArray();
+        var encoder = _model!.Encoder;
+        _ = encoder.EncodeBatch(texts.Take(4).ToArray()); // warm-up
+
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < texts.Length; start += 16)
+        {
+            _ = encoder.EncodeBatch(texts.Skip(start).Take(16).ToArray());
+        }
+
+        var encodeSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        foreach (var text in texts)
+        {
+            _ = encoder.Tokenizer.Encode(text, encoder.MaxLength);
+        }
+
+        var tokenizationSeconds = clock.Elapsed.TotalSeconds;
+        var modelSeconds = Math.Max(0, encodeSeconds - tokenizationSeconds);
+        var indexingSeconds = spladeIndex.Seconds * texts.Length / corpus.Count;
+        var total = encodeSeconds + indexingSeconds;
+        return new DocumentEncodingTiming(texts.Length, encodeSeconds, tokenizationSeconds, modelSeconds, indexingSeconds,
+            texts.Length / encodeSeconds, tokenizationSeconds / total, modelSeconds / total, indexingSeconds / total);
+    }
+
+    private LatencyStats? TimeQueryEncoding(IReadOnlyList<BeirQuery> queries, int sample)
+    {
+        if (sample <= 0 || queries.Count == 0)
+        {
+            return null;
+        }
+
+        var encoder = _model!.Encoder;
+        _ = encoder.Encode(queries[0].Text); // warm-up
+        var times = new List<double>();
+        foreach (var query in queries.Take(sample))
+        {
+            var start = Stopwatch.GetTimestamp();
+            _ = encoder.Encode(query.Text);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        return LatencyStats.From(times);
+    }
+}
