@@ -51,7 +51,7 @@ public sealed class SparseVectorTokenStream : TokenStream
         Options.Validate();
         _offsetAttribute = AddAttribute<IOffsetAttribute>();
         _emitter = new QuantizedTermEmitter(this, vocabulary);
-        TermFrequencies = Options.Quantizer.Quantize(SparseVector.Empty);
+        TermFrequencies = QuantizedVector.Empty;
     }
 
     /// <summary>The options <see cref="SetVector(SparseVector)"/> prunes and quantizes with.</summary>

@@ -108,36 +108,27 @@ public sealed class SpladeQueryBuilder
         QuantizedTermEmitter.CheckIdsInVocabulary(vector.TermIds, Vocabulary);
         var pruned = SparseVectorPruner.Prune(vector, QueryPruning);
 
-        var terms = new List<(int TermId, float Weight)>(pruned.Count);
-        var ids = pruned.TermIds;
-        var weights = pruned.Weights;
-        for (var i = 0; i < ids.Length; i++)
+        var ids = new List<int>(pruned.Count);
+        var weights = new List<float>(pruned.Count);
+        for (var i = 0; i < pruned.Count; i++)
         {
-            if (!Vocabulary.IsExcludedTerm(ids[i]))
+            if (!Vocabulary.IsExcludedTerm(pruned.TermIds[i]))
             {
-                terms.Add((ids[i], weights[i]));
+                ids.Add(pruned.TermIds[i]);
+                weights.Add(pruned.Weights[i]);
             }
         }
 
+        // Over the clause limit, keep the heaviest terms: the pruner's top-k (ties to the lower id, result in id
+        // order, so equal inputs give equal queries).
         var limit = Math.Min(_maxClauses ?? int.MaxValue, BooleanQuery.MaxClauseCount);
-        if (terms.Count > limit)
-        {
-            terms.Sort(static (x, y) =>
-            {
-                var c = y.Weight.CompareTo(x.Weight);
-                return c != 0 ? c : x.TermId.CompareTo(y.TermId);
-            });
-            terms.RemoveRange(limit, terms.Count - limit);
-
-            // Clauses in term order, as when nothing is cut, so equal inputs give equal queries.
-            terms.Sort(static (x, y) => x.TermId.CompareTo(y.TermId));
-        }
+        var terms = SparseVectorPruner.Prune(SparseVector.FromSortedUnchecked([.. ids], [.. weights]), new PruningOptions { TopK = limit });
 
         // Coord is off: a SPLADE score is a plain dot product, not scaled by the share of matching terms.
         var query = new BooleanQuery(disableCoord: true);
-        foreach (var (termId, weight) in terms)
+        for (var i = 0; i < terms.Count; i++)
         {
-            query.Add(new TermQuery(new Term(Field, Vocabulary[termId])) { Boost = weight }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term(Field, Vocabulary[terms.TermIds[i]])) { Boost = terms.Weights[i] }, Occur.SHOULD);
         }
 
         return query;

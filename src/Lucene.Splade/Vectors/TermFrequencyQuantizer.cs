@@ -125,6 +125,9 @@ public sealed class QuantizedVector
     private readonly int[] _termIds;
     private readonly int[] _frequencies;
 
+    /// <summary>The vector with no terms.</summary>
+    public static QuantizedVector Empty { get; } = new([], []);
+
     internal QuantizedVector(int[] termIds, int[] frequencies)
     {
         _termIds = termIds;
