@@ -2,15 +2,19 @@ using Lucene.Splade.Eval.Data;
 
 namespace Lucene.Splade.Eval.Caching;
 
-/// <summary>A collection's documents and queries as sparse vectors, from the cache or encoded now (then cached).</summary>
+/// <summary>
+/// A collection's documents and queries as sparse vectors, from the cache or encoded now (then cached). Documents are
+/// encoded by the model (key <see cref="ModelSource.CacheKey"/>), queries by the query encoder (key
+/// <see cref="ModelSource.QueryCacheKey"/>).
+/// </summary>
 internal sealed record EncodedCollection(EncodedTexts Documents, EncodedTexts Queries)
 {
     public static EncodedCollection Load(string datasetFolder, IReadOnlyList<BeirDocument> corpus, IReadOnlyList<BeirQuery> queries, ModelSource model, VectorCache cache, bool progress = true)
     {
         var docs = cache.GetOrEncode(Path.Combine(datasetFolder, "corpus.jsonl"), model.CacheKey, corpus.Select(d => d.Id).ToArray(),
             () => ParallelEncoder.Encode(model.Encoder, corpus.Select(d => d.Contents).ToArray(), "documents", progress));
-        var qs = cache.GetOrEncode(Path.Combine(datasetFolder, "queries.jsonl"), model.CacheKey, queries.Select(q => q.Id).ToArray(),
-            () => ParallelEncoder.Encode(model.Encoder, queries.Select(q => q.Text).ToArray(), "queries", progress));
+        var qs = cache.GetOrEncode(Path.Combine(datasetFolder, "queries.jsonl"), model.QueryCacheKey, queries.Select(q => q.Id).ToArray(),
+            () => ParallelEncoder.Encode(model.QueryEncoder, queries.Select(q => q.Text).ToArray(), "queries", progress));
         return new EncodedCollection(docs, qs);
     }
 }

@@ -7,26 +7,66 @@ using Lucene.Splade.Tokenization;
 
 namespace Lucene.Splade.Eval.Caching;
 
+/// <summary>How the queries of a SPLADE run are encoded.</summary>
+internal enum QueryEncoderKind
+{
+    /// <summary>By the SPLADE model, like the documents.</summary>
+    Model,
+
+    /// <summary>By <see cref="InferenceFreeQueryEncoder"/>: the model folder's query weights, no model run.</summary>
+    InferenceFree,
+}
+
+/// <summary>The command-line names of <see cref="QueryEncoderKind"/>.</summary>
+internal static class QueryEncoderNames
+{
+    public const string Model = "model";
+    public const string InferenceFree = "inference-free";
+
+    public static string Name(QueryEncoderKind kind) => kind == QueryEncoderKind.InferenceFree ? InferenceFree : Model;
+
+    /// <exception cref="ArgumentException">The name is neither <c>model</c> nor <c>inference-free</c>.</exception>
+    public static QueryEncoderKind Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        Model => QueryEncoderKind.Model,
+        InferenceFree => QueryEncoderKind.InferenceFree,
+        _ => throw new ArgumentException($"Unknown query encoder '{name}' (use {Model} or {InferenceFree})."),
+    };
+}
+
 /// <summary>
 /// A SPLADE model resolved without loading it: its files, config, vocabulary and a cache key. The ONNX session is only
 /// created when <see cref="Encoder"/> is first used, so a run whose vectors are all cached never loads the model.
+/// Queries are encoded by the model, or, with <see cref="QueryEncoderKind.InferenceFree"/>, by the folder's
+/// inference-free query weights (loaded at once: a small file, and a missing one should fail before any encoding).
 /// </summary>
 internal sealed class ModelSource : IDisposable
 {
     private readonly SpladeEncoderOptions _options;
     private readonly Lazy<SpladeEncoder> _encoder;
     private readonly Lazy<Vocabulary> _vocabulary;
+    private readonly InferenceFreeQueryEncoder? _inferenceFree;
 
-    private ModelSource(SpladeModelFolder files, SpladeModelConfig config, bool embedded, SpladeEncoderOptions options)
+    private ModelSource(SpladeModelFolder files, SpladeModelConfig config, bool embedded, SpladeEncoderOptions options, QueryEncoderKind queryEncoder)
     {
         Files = files;
         Config = config;
         IsEmbeddedDefault = embedded;
+        QueryEncoderKind = queryEncoder;
         _options = options;
         MaxLength = Math.Min(options.MaxLength ?? config.MaxLength, config.MaxLength);
         _encoder = new Lazy<SpladeEncoder>(() => SpladeEncoder.Load(files.Folder, _options));
         _vocabulary = new Lazy<Vocabulary>(() => _encoder.IsValueCreated ? _encoder.Value.Vocabulary : Vocabulary.Load(files.VocabularyPath));
         CacheKey = ComputeKey();
+        if (queryEncoder == QueryEncoderKind.InferenceFree)
+        {
+            _inferenceFree = InferenceFreeQueryEncoder.Load(files.Folder, options.MaxLength);
+            QueryCacheKey = ComputeInferenceFreeKey(_inferenceFree.WeightsPath!);
+        }
+        else
+        {
+            QueryCacheKey = CacheKey;
+        }
     }
 
     public SpladeModelFolder Files { get; }
@@ -52,15 +92,38 @@ internal sealed class ModelSource : IDisposable
 
     public bool IsLoaded => _encoder.IsValueCreated;
 
+    /// <summary>The document encoder (loaded on first use).</summary>
     public SpladeEncoder Encoder => _encoder.Value;
 
-    /// <summary>Resolves <paramref name="modelFolder"/>, or the embedded default model when it is null.</summary>
-    public static ModelSource Resolve(string? modelFolder, SpladeEncoderOptions options)
+    /// <summary>How queries are encoded.</summary>
+    public QueryEncoderKind QueryEncoderKind { get; }
+
+    /// <summary><see cref="QueryEncoderKind"/> as written on the command line and in reports.</summary>
+    public string QueryEncoderName => QueryEncoderNames.Name(QueryEncoderKind);
+
+    /// <summary>The query encoder: <see cref="Encoder"/>, or the inference-free encoder.</summary>
+    public ISparseEncoder QueryEncoder => _inferenceFree ?? (ISparseEncoder)Encoder;
+
+    /// <summary>The inference-free query weights file; null when queries are encoded by the model.</summary>
+    public string? QueryWeightsPath => _inferenceFree?.WeightsPath;
+
+    /// <summary>
+    /// Names the query encoder's output: <see cref="CacheKey"/> for the model; for inference-free queries a hash of that
+    /// key, the mode, and the weights file's (and config's) sizes and contents, so the two modes never share vectors.
+    /// </summary>
+    public string QueryCacheKey { get; }
+
+    /// <summary>
+    /// Resolves <paramref name="modelFolder"/>, or the embedded default model when it is null; with
+    /// <see cref="QueryEncoderKind.InferenceFree"/> also loads that folder's query weights.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Inference-free queries, and the folder has no query weights.</exception>
+    public static ModelSource Resolve(string? modelFolder, SpladeEncoderOptions options, QueryEncoderKind queryEncoder = QueryEncoderKind.Model)
     {
         var folder = modelFolder ?? EmbeddedSpladeModel.EnsureFolder();
         var files = SpladeModelFolder.Resolve(folder);
         var config = files.LoadConfig();
-        return new ModelSource(files, config, modelFolder is null, options);
+        return new ModelSource(files, config, modelFolder is null, options, queryEncoder);
     }
 
     public void Dispose()
@@ -71,15 +134,17 @@ internal sealed class ModelSource : IDisposable
         }
     }
 
-    private string ComputeKey()
-    {
-        var text = $"{Description}|{Fingerprint(Files.ModelPath)}|{Fingerprint(Files.VocabularyPath)}|{MaxLength}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    private string ComputeKey() =>
+        Hash($"{Description}|{Fingerprint(Files.ModelPath)}|{Fingerprint(Files.VocabularyPath)}|{MaxLength}");
 
-        static string Fingerprint(string path)
-        {
-            using var stream = File.OpenRead(path);
-            return $"{stream.Length}:{Convert.ToHexStringLower(SHA256.HashData(stream))}";
-        }
+    private string ComputeInferenceFreeKey(string weightsPath) =>
+        Hash($"{CacheKey}|{QueryEncoderNames.InferenceFree}|{Fingerprint(weightsPath)}|{(Files.ConfigPath is { } config ? Fingerprint(config) : "no config")}");
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+
+    private static string Fingerprint(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return $"{stream.Length}:{Convert.ToHexStringLower(SHA256.HashData(stream))}";
     }
 }

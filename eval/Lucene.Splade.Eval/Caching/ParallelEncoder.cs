@@ -5,10 +5,10 @@ using Spectre.Console;
 
 namespace Lucene.Splade.Eval.Caching;
 
-/// <summary>Encodes many texts in batches spread over the cores (one ONNX thread per batch), with a progress bar.</summary>
+/// <summary>Encodes many texts in batches spread over the cores (one ONNX thread per batch for a model), with a progress bar.</summary>
 internal static class ParallelEncoder
 {
-    public static (IReadOnlyList<SparseVector> Vectors, double Seconds) Encode(SpladeEncoder encoder, IReadOnlyList<string> texts, string what, bool progress = true)
+    public static (IReadOnlyList<SparseVector> Vectors, double Seconds) Encode(ISparseEncoder encoder, IReadOnlyList<string> texts, string what, bool progress = true)
     {
         const int batchSize = 16;
         var vectors = new SparseVector[texts.Count];

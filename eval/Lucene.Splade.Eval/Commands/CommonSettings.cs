@@ -21,6 +21,11 @@ internal class DatasetSettings : CommandSettings
     [Description("Truncate texts to N word pieces ([CLS]/[SEP] included). Default: the model's max_length.")]
     public int? MaxLength { get; init; }
 
+    [CommandOption("--query-encoder <ENCODER>")]
+    [Description("How queries are encoded: model (by the SPLADE model, like the documents) or inference-free (the model folder's query_weights.safetensors: the weight of each distinct word piece, no model run). Documents are always encoded by the model.")]
+    [DefaultValue(QueryEncoderNames.Model)]
+    public string QueryEncoder { get; init; } = QueryEncoderNames.Model;
+
     [CommandOption("--cache <FOLDER>")]
     [Description("Folder of encoded-vector caches. Default: $LUCENE_SPLADE_EVAL_CACHE, else ~/.cache/lucene-splade/eval.")]
     public string? Cache { get; init; }
@@ -36,12 +41,28 @@ internal class DatasetSettings : CommandSettings
             return ValidationResult.Error($"No dataset folder '{Dataset}'.");
         }
 
-        return MaxLength is < 2 ? ValidationResult.Error("--max-length must be at least 2.") : ValidationResult.Success();
+        if (MaxLength is < 2)
+        {
+            return ValidationResult.Error("--max-length must be at least 2.");
+        }
+
+        try
+        {
+            _ = QueryEncoderNames.Parse(QueryEncoder);
+        }
+        catch (ArgumentException e)
+        {
+            return ValidationResult.Error($"--query-encoder: {e.Message}");
+        }
+
+        return ValidationResult.Success();
     }
+
+    public QueryEncoderKind QueryEncoderKind => QueryEncoderNames.Parse(QueryEncoder);
 
     /// <summary>The model, not yet loaded; one ONNX thread per call, since batches run in parallel.</summary>
     public ModelSource ResolveModel() =>
-        ModelSource.Resolve(Model, new SpladeEncoderOptions { IntraOpThreads = 1, MaxLength = MaxLength });
+        ModelSource.Resolve(Model, new SpladeEncoderOptions { IntraOpThreads = 1, MaxLength = MaxLength }, QueryEncoderKind);
 
     public VectorCache OpenCache() => new(Cache ?? VectorCache.DefaultFolder());
 

@@ -1,5 +1,6 @@
 using Lucene.Splade.Eval.Data;
 using System.ComponentModel;
+using Lucene.Splade.Encoders;
 using Lucene.Splade.Eval.Caching;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -30,8 +31,8 @@ internal sealed class EncodeCommand : Command<EncodeSettings>
         var cache = settings.OpenCache();
         if (settings.AdoptKey is { } oldKey)
         {
-            Adopt(cache, model, oldKey, Path.Combine(settings.Dataset, "corpus.jsonl"), corpus.Select(d => d.Contents).ToArray(), settings.AdoptSample);
-            Adopt(cache, model, oldKey, Path.Combine(settings.Dataset, "queries.jsonl"), queries.Select(q => q.Text).ToArray(), settings.AdoptSample);
+            Adopt(cache, model.Encoder, model.CacheKey, oldKey, Path.Combine(settings.Dataset, "corpus.jsonl"), corpus.Select(d => d.Contents).ToArray(), settings.AdoptSample);
+            Adopt(cache, model.QueryEncoder, model.QueryCacheKey, oldKey, Path.Combine(settings.Dataset, "queries.jsonl"), queries.Select(q => q.Text).ToArray(), settings.AdoptSample);
         }
 
         var encoded = EncodedCollection.Load(settings.Dataset, corpus, queries, model, cache, !settings.NoProgress);
@@ -41,18 +42,19 @@ internal sealed class EncodeCommand : Command<EncodeSettings>
                 $"{texts.Ids.Count} {what}: {(texts.FromCache ? "cached" : "encoded")}, {texts.Ids.Count / Math.Max(texts.EncodeSeconds, 1e-9):F1} texts/s when encoded, avg {texts.Vectors.Average(v => v.Count):F1} nonzero terms");
         }
 
-        AnsiConsole.MarkupLineInterpolated($"Model: {model.Description} (key {model.CacheKey}); cache: {cache.Folder}");
+        AnsiConsole.MarkupLineInterpolated($"Model: {model.Description} (key {model.CacheKey}); query encoder: {model.QueryEncoderName} (key {model.QueryCacheKey}); cache: {cache.Folder}");
         return 0;
     }
 
     /// <summary>
-    /// Copies the vectors cached for <paramref name="source"/> under <paramref name="oldKey"/> to the current key when
-    /// <paramref name="sample"/> texts spread over the file, encoded now, give the same terms and weights (1e-4).
+    /// Copies the vectors cached for <paramref name="source"/> under <paramref name="oldKey"/> to <paramref name="key"/> when
+    /// <paramref name="sample"/> texts spread over the file, encoded now by <paramref name="encoder"/>, give the same terms
+    /// and weights (1e-4).
     /// </summary>
-    private static void Adopt(VectorCache cache, ModelSource model, string oldKey, string source, string[] texts, int sample)
+    private static void Adopt(VectorCache cache, ISparseEncoder encoder, string key, string oldKey, string source, string[] texts, int sample)
     {
         var oldPath = cache.PathFor(source, oldKey);
-        var newPath = cache.PathFor(source, model.CacheKey);
+        var newPath = cache.PathFor(source, key);
         if (!File.Exists(oldPath) || File.Exists(newPath))
         {
             AnsiConsole.MarkupLineInterpolated($"{Path.GetFileName(source)}: nothing to adopt ({(File.Exists(newPath) ? "already cached under the current key" : "no vectors under the old key")}).");
@@ -66,7 +68,7 @@ internal sealed class EncodeCommand : Command<EncodeSettings>
         }
 
         var picks = Enumerable.Range(0, Math.Min(sample, texts.Length)).Select(i => (int)((long)i * texts.Length / Math.Max(1, Math.Min(sample, texts.Length)))).Distinct().ToArray();
-        var fresh = model.Encoder.EncodeBatch(picks.Select(i => texts[i]).ToArray());
+        var fresh = encoder.EncodeBatch(picks.Select(i => texts[i]).ToArray());
         for (var k = 0; k < picks.Length; k++)
         {
             var a = old.Vectors[picks[k]];

@@ -156,7 +156,7 @@ internal sealed class SweepCommand : Command<SweepSettings>
         var s = new StringBuilder();
         s.AppendLine($"# Sweep of {sweep.Parameter} on {sweep.Dataset} ({sweep.Split})");
         s.AppendLine();
-        s.AppendLine($"Model: {sweep.Model?.Description.TrimEnd('.') ?? "-"}. Commit {sweep.Commit ?? "unknown"}. Other settings: documents pruning {sweep.BaseOptions.DocumentPruning}, scale {sweep.BaseOptions.QuantizationScale}, queries pruning {sweep.BaseOptions.QueryPruning}.");
+        s.AppendLine($"Model: {sweep.Model?.Description.TrimEnd('.') ?? "-"}{(sweep.Model is { } model ? $"; queries {model.QueryEncoderText}" : "")}. Commit {sweep.Commit ?? "unknown"}. Other settings: documents pruning {sweep.BaseOptions.DocumentPruning}, scale {sweep.BaseOptions.QuantizationScale}, queries pruning {sweep.BaseOptions.QueryPruning}.");
         s.AppendLine();
         s.AppendLine($"| {sweep.Parameter} | nDCG@10 | RR@10 | R@100 | R@1000 | p50 ms | p95 ms | QPS | index | doc terms | query terms |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

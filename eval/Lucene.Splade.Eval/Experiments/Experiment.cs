@@ -88,7 +88,7 @@ internal sealed class Experiment
         {
             var model = _model ?? throw new InvalidOperationException("A SPLADE run needs a model.");
             encoded = EncodedCollection.Load(_dataset, corpus, allQueries, model, _cache, Progress);
-            _log($"Vectors: documents {(encoded.Documents.FromCache ? "from cache" : "encoded")}, queries {(encoded.Queries.FromCache ? "from cache" : "encoded")}.");
+            _log($"Vectors: documents {(encoded.Documents.FromCache ? "from cache" : "encoded")}, queries {(encoded.Queries.FromCache ? "from cache" : "encoded")} (query encoder: {model.QueryEncoderName}).");
             var indexing = options.IndexingOptions;
             indexing.Validate();
             var clock = Stopwatch.StartNew();
@@ -205,7 +205,7 @@ internal sealed class Experiment
             GitInfo.Commit(),
             $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}",
             new DatasetInfo(Path.GetFileName(Path.GetFullPath(_dataset)), Path.GetFullPath(_dataset), corpus.Count, options.Split, qrels.QueryIds.Count, qrels.PairCount, tuneSplit, tuneQueries.Count),
-            _model is null || encoded is null ? null : new ModelInfo(_model.Description, _model.Files.Folder, _model.IsEmbeddedDefault, _model.CacheKey, _model.MaxLength, _model.Vocabulary.Count),
+            _model is null || encoded is null ? null : ModelInfo.From(_model),
             Settings(options),
             outcomes,
             best,
@@ -332,7 +332,7 @@ internal sealed class Experiment
             return null;
         }
 
-        var encoder = _model!.Encoder;
+        var encoder = _model!.QueryEncoder; // the encoder the run's queries came from: the model, or inference-free
         _ = encoder.Encode(queries[0].Text); // warm-up
         var times = new List<double>();
         foreach (var query in queries.Take(sample))

@@ -4,7 +4,21 @@ namespace Lucene.Splade.Eval.Experiments;
 
 internal sealed record DatasetInfo(string Name, string Path, int Documents, string Split, int JudgedQueries, int JudgedPairs, string? TuneSplit, int TuneQueries);
 
-internal sealed record ModelInfo(string Description, string Folder, bool EmbeddedDefault, string CacheKey, int MaxLength, int VocabularySize);
+/// <summary>The model of a SPLADE run and how its queries were encoded.</summary>
+/// <param name="QueryEncoder">"model" or "inference-free" (see <see cref="Caching.QueryEncoderNames"/>).</param>
+/// <param name="QueryCacheKey">The key of the cached query vectors; equals <paramref name="CacheKey"/> for the model.</param>
+/// <param name="QueryWeights">The inference-free query weights file; null for the model.</param>
+internal sealed record ModelInfo(string Description, string Folder, bool EmbeddedDefault, string CacheKey, int MaxLength, int VocabularySize, string QueryEncoder, string QueryCacheKey, string? QueryWeights)
+{
+    public static ModelInfo From(Caching.ModelSource model) => new(
+        model.Description, model.Files.Folder, model.IsEmbeddedDefault, model.CacheKey, model.MaxLength, model.Vocabulary.Count,
+        model.QueryEncoderName, model.QueryCacheKey, model.QueryWeightsPath);
+
+    /// <summary>How queries were encoded, for reports.</summary>
+    public string QueryEncoderText => QueryWeights is null
+        ? "encoded by the model"
+        : $"inference-free (weights `{System.IO.Path.GetFileName(QueryWeights)}`, query cache key {QueryCacheKey})";
+}
 
 internal sealed record MetricSet(double Ndcg10, double RecipRank10, double Recall100, double Recall1000, double Map)
 {

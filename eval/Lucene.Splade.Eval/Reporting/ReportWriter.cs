@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Lucene.Splade.Eval.Caching;
 using Lucene.Splade.Eval.Experiments;
 
 namespace Lucene.Splade.Eval.Reporting;
@@ -36,6 +37,11 @@ internal static class ReportWriter
         s.AppendLine();
         s.AppendLine($"- Collection: `{d.Path}`: {d.Documents:N0} documents, {d.JudgedQueries:N0} judged {d.Split} queries ({d.JudgedPairs:N0} judged pairs)");
         s.AppendLine($"- Model: {(r.Model is null ? "(no SPLADE run)" : $"{r.Model.Description} (max length {r.Model.MaxLength}, cache key {r.Model.CacheKey})")}");
+        if (r.Model is not null)
+        {
+            s.AppendLine($"- SPLADE queries: {r.Model.QueryEncoderText}; documents: encoded by the model");
+        }
+
         var o = r.Options;
         s.AppendLine($"- SPLADE documents: pruning {o.DocumentPruning}, quantization scale {F(o.QuantizationScale, "0.##")}; queries: pruning {o.QueryPruning}");
         s.AppendLine($"- BM25: {o.Bm25}");
@@ -79,7 +85,7 @@ internal static class ReportWriter
 
         if (e.QueryEncoding is { } qe)
         {
-            s.AppendLine($"| query encoding, one thread ({qe.Queries} queries) | mean {F(qe.MeanMs, "0.00")} ms, p50 {F(qe.P50Ms, "0.00")}, p95 {F(qe.P95Ms, "0.00")}, p99 {F(qe.P99Ms, "0.00")} ms |");
+            s.AppendLine($"| query encoding{(r.Model?.QueryEncoder is QueryEncoderNames.InferenceFree ? " (inference-free: tokenization + weight lookup)" : "")}, one thread ({qe.Queries} queries) | mean {F(qe.MeanMs, "0.00")} ms, p50 {F(qe.P50Ms, "0.00")}, p95 {F(qe.P95Ms, "0.00")}, p99 {F(qe.P99Ms, "0.00")} ms |");
         }
 
         foreach (var index in new[] { e.Bm25Index, e.SpladeIndex }.OfType<IndexInfo>())

@@ -16,6 +16,15 @@ internal static class ConsoleExtensions
         return encoder;
     }
 
+    /// <summary>Loads the inference-free query encoder (tokenizer and weights; no model) and says where its weights come from.</summary>
+    public static InferenceFreeQueryEncoder LoadInferenceFree(this IAnsiConsole console, EncoderSettings settings)
+    {
+        var encoder = ModelLoader.LoadInferenceFree(settings);
+        console.MarkupLineInterpolated(
+            $"[grey]Query encoder:[/] inference-free, weights {encoder.WeightsPath} [grey](max length {encoder.MaxLength}, no model run)[/]");
+        return encoder;
+    }
+
     public static void Warn(this IAnsiConsole console, string message) =>
         console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Sample.Models;
 using Lucene.Splade.Sample.Searching;
 using Lucene.Splade.Vectors;
 using Spectre.Console;
@@ -36,16 +38,28 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
         [DefaultValue(30)]
         public int Top { get; init; } = 30;
 
+        [CommandOption("--query-encoder <ENCODER>")]
+        [Description("With --query: " + QueryEncoders.Description)]
+        [DefaultValue(QueryEncoders.Model)]
+        public string QueryEncoder { get; init; } = QueryEncoders.Model;
+
+        public bool InferenceFree => QueryEncoder == QueryEncoders.InferenceFree;
+
         public override ValidationResult Validate() =>
             AsQuery && AsDocument ? ValidationResult.Error("Choose --query or --document, not both.")
+            : !QueryEncoders.IsValid(QueryEncoder) ? ValidationResult.Error(QueryEncoders.Invalid(QueryEncoder))
+            : InferenceFree && !AsQuery ? ValidationResult.Error("--query-encoder inference-free encodes queries only; add --query (documents are always encoded by the model).")
             : Checks.Pruning(new PruningOptions { TopK = QueryTopK, MinWeight = QueryMinWeight }, base.Validate());
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var encoder = console.LoadModel(settings.Encoder());
+        // Inference-free queries need only the tokenizer and the weights; the model is loaded otherwise.
+        using var model = settings.InferenceFree ? null : console.LoadModel(settings.Encoder());
+        var inferenceFree = settings.InferenceFree ? console.LoadInferenceFree(settings.Encoder()) : null;
+        ISparseEncoder encoder = inferenceFree ?? (ISparseEncoder)model!;
         var raw = encoder.Encode(settings.Text);
-        var pieces = new WordPieces(encoder.Tokenizer, settings.Text);
+        var pieces = new WordPieces(inferenceFree?.Tokenizer ?? model!.Tokenizer, settings.Text);
         var table = new Table().Border(TableBorder.Rounded).AddColumn("term").AddColumn("kind").AddColumn(new TableColumn("weight").RightAligned());
         int kept;
         if (settings.AsQuery)
@@ -79,7 +93,7 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
         }
 
         console.Write(table);
-        var what = settings.AsQuery ? "query" : $"document (scale {settings.Scale:G})";
+        var what = settings.AsQuery ? (settings.InferenceFree ? "query (inference-free)" : "query") : $"document (scale {settings.Scale:G})";
         console.MarkupLineInterpolated(
             $"As a {what}: [bold]{kept}[/] nonzero terms ({raw.Count} before pruning{(settings.AsQuery ? "" : " and quantization")}; {pieces.Count} distinct word pieces in the text).");
         return ExitCodes.Ok;

@@ -11,7 +11,20 @@ internal static class IndexModel
     /// Loads the model for querying an index: --model when given, otherwise the one the index records. A query must
     /// be encoded by the model that encoded the documents, so a different --model gets a warning.
     /// </summary>
-    public static SpladeEncoder Load(IAnsiConsole console, QuerySettings settings)
+    public static SpladeEncoder Load(IAnsiConsole console, QuerySettings settings) => console.LoadModel(Resolve(console, settings));
+
+    /// <summary>
+    /// The query encoder for an index: the model (see <see cref="Load"/>) or, for
+    /// <see cref="QueryEncoders.InferenceFree"/>, the inference-free weights of the same model folder. Dispose the
+    /// result when it is <see cref="IDisposable"/>.
+    /// </summary>
+    public static ISparseEncoder LoadQueryEncoder(IAnsiConsole console, QuerySettings settings, string queryEncoder)
+    {
+        var encoderSettings = Resolve(console, settings);
+        return queryEncoder == QueryEncoders.InferenceFree ? console.LoadInferenceFree(encoderSettings) : console.LoadModel(encoderSettings);
+    }
+
+    private static EncoderSettings Resolve(IAnsiConsole console, QuerySettings settings)
     {
         IndexMetadata? metadata;
         using (var reader = IndexLayout.OpenReader(settings.Index))
@@ -25,6 +38,6 @@ internal static class IndexModel
             console.Warn($"the index was built with {metadata.Model}, but queries will be encoded with {ModelLoader.ModelName(encoderSettings)}.");
         }
 
-        return console.LoadModel(encoderSettings);
+        return encoderSettings;
     }
 }

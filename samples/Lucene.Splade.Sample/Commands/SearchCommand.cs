@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Lucene.Splade.Sample.Models;
 using Lucene.Splade.Sample.Searching;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -24,13 +25,21 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         [DefaultValue(10)]
         public int Top { get; init; } = 10;
 
+        [CommandOption("--query-encoder <ENCODER>")]
+        [Description(QueryEncoders.Description)]
+        [DefaultValue(QueryEncoders.Model)]
+        public string QueryEncoder { get; init; } = QueryEncoders.Model;
+
         public override ValidationResult Validate() =>
-            Top < 1 ? ValidationResult.Error("--top must be at least 1.") : base.Validate();
+            Top < 1 ? ValidationResult.Error("--top must be at least 1.")
+            : !QueryEncoders.IsValid(QueryEncoder) ? ValidationResult.Error(QueryEncoders.Invalid(QueryEncoder))
+            : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var encoder = IndexModel.Load(console, settings);
+        var encoder = IndexModel.LoadQueryEncoder(console, settings, settings.QueryEncoder);
+        using var disposable = encoder as IDisposable;
         using var searcher = new Searcher(settings.Index, encoder, settings.QueryPruning);
         console.MarkupLineInterpolated($"[grey]Index:[/] {Path.GetFullPath(settings.Index)} ({searcher.DocumentCount} documents)");
         if (settings.Query is not null)

@@ -1,3 +1,4 @@
+using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 
 namespace Lucene.Splade.Sample.Models;
@@ -32,6 +33,33 @@ internal static class ModelLoader
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
             throw new SampleException($"Cannot load the model {folder ?? EncoderSettings.EmbeddedModelName}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Loads the inference-free query encoder of the model folder (the embedded model's folder by default): its
+    /// tokenizer and query weights, without the ONNX model.
+    /// </summary>
+    public static InferenceFreeQueryEncoder LoadInferenceFree(EncoderSettings settings)
+    {
+        var folder = settings.ModelFolder;
+        try
+        {
+            if (folder is null || folder == EncoderSettings.EmbeddedModelName)
+            {
+                return InferenceFreeQueryEncoder.Load(EmbeddedSpladeModel.EnsureFolder(), settings.MaxLength);
+            }
+
+            if (!Directory.Exists(folder))
+            {
+                throw new SampleException($"Model folder not found: {folder}");
+            }
+
+            return InferenceFreeQueryEncoder.Load(folder, settings.MaxLength);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            throw new SampleException($"Cannot load the inference-free query weights of {folder ?? EncoderSettings.EmbeddedModelName}: {e.Message}", e);
         }
     }
 

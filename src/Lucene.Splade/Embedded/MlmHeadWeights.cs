@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Text.Json;
+using Lucene.Splade.Modeling;
 
 namespace Lucene.Splade.Embedded;
 
@@ -95,72 +94,8 @@ internal sealed class MlmHeadWeights
         return match.Count == 1;
     }
 
-    /// <summary>Reads every tensor of a safetensors file as floats.</summary>
-    /// <remarks>Layout: little-endian u64 header size, a JSON header mapping names to dtype, shape and
-    /// <c>data_offsets</c> (relative to the end of the header), then the data.</remarks>
-    internal static Dictionary<string, float[]> ReadSafetensors(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8)
-        {
-            throw new InvalidDataException($"'{path}' is not a safetensors file (shorter than 8 bytes).");
-        }
-
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)(bytes.Length - 8))
-        {
-            throw new InvalidDataException($"'{path}' is not a safetensors file (header length {headerLength} exceeds the file).");
-        }
-
-        var dataStart = 8 + (int)headerLength;
-        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        try
-        {
-            using var header = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
-            foreach (var entry in header.RootElement.EnumerateObject())
-            {
-                if (entry.Name == "__metadata__")
-                {
-                    continue;
-                }
-
-                var dtype = entry.Value.GetProperty("dtype").GetString();
-                var offsets = entry.Value.GetProperty("data_offsets");
-                var begin = offsets[0].GetInt64();
-                var end = offsets[1].GetInt64();
-                if (begin < 0 || end < begin || dataStart + end > bytes.Length)
-                {
-                    throw new InvalidDataException($"Tensor '{entry.Name}' of '{path}' lies outside the file.");
-                }
-
-                var data = bytes.AsSpan(dataStart + (int)begin, (int)(end - begin));
-                result[entry.Name] = dtype switch
-                {
-                    "F32" => Convert(data, 4, s => BinaryPrimitives.ReadSingleLittleEndian(s)),
-                    "F16" => Convert(data, 2, s => (float)BinaryPrimitives.ReadHalfLittleEndian(s)),
-                    "BF16" => Convert(data, 2, s => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(s) << 16)),
-                    _ => throw new InvalidDataException($"Tensor '{entry.Name}' of '{path}' has dtype {dtype}; only F32, F16 and BF16 are supported."),
-                };
-            }
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
-        {
-            throw new InvalidDataException($"'{path}' has an invalid safetensors header: {e.Message}", e);
-        }
-
-        return result;
-    }
-
-    private delegate float ElementReader(ReadOnlySpan<byte> bytes);
-
-    private static float[] Convert(ReadOnlySpan<byte> data, int size, ElementReader read)
-    {
-        var values = new float[data.Length / size];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = read(data.Slice(i * size, size));
-        }
-
-        return values;
-    }
+    /// <summary>Reads every tensor of a safetensors file as floats (see <see cref="SafetensorsFile"/>).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a well-formed safetensors file, or a dtype is unsupported.</exception>
+    internal static Dictionary<string, float[]> ReadSafetensors(string path) => SafetensorsFile.Read(path).ReadAllFloats();
 }

@@ -33,15 +33,7 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
         Signature = signature;
         _options = options;
         MaxLength = Math.Min(options.MaxLength ?? config.MaxLength, config.MaxLength);
-        Tokenizer = WordPieceTokenizer.Create(vocabulary, new WordPieceTokenizerOptions
-        {
-            LowerCase = config.LowerCase,
-            StripAccents = config.StripAccents,
-            ClsToken = config.ClsToken,
-            SepToken = config.SepToken,
-            PadToken = config.PadToken,
-            UnknownToken = config.UnknownToken,
-        });
+        Tokenizer = WordPieceTokenizer.Create(vocabulary, config.ToTokenizerOptions());
     }
 
     /// <inheritdoc />

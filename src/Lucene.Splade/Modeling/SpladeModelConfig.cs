@@ -124,6 +124,17 @@ public sealed class SpladeModelConfig
         File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
     }
 
+    /// <summary>The tokenizer settings this config describes.</summary>
+    internal Tokenization.WordPieceTokenizerOptions ToTokenizerOptions() => new()
+    {
+        LowerCase = LowerCase,
+        StripAccents = StripAccents,
+        ClsToken = ClsToken,
+        SepToken = SepToken,
+        PadToken = PadToken,
+        UnknownToken = UnknownToken,
+    };
+
     /// <summary>Checks value ranges.</summary>
     /// <exception cref="InvalidDataException">A value is out of range.</exception>
     internal void Validate(string source)

@@ -1,8 +1,9 @@
 namespace Lucene.Splade.Modeling;
 
 /// <summary>
-/// The files of a SPLADE model in Hugging Face layout: an ONNX graph, the tokenizer's <c>vocab.txt</c> and an
-/// optional <see cref="SpladeModelConfig"/>.
+/// The files of a SPLADE model in Hugging Face layout: an ONNX graph, the tokenizer's <c>vocab.txt</c>, an
+/// optional <see cref="SpladeModelConfig"/> and optional inference-free query weights
+/// (<see cref="QueryWeightsFileName"/>, read by <see cref="Encoders.InferenceFreeQueryEncoder"/>).
 /// </summary>
 /// <param name="Folder">The model folder.</param>
 /// <param name="ModelPath">The ONNX file: <c>model.onnx</c>, else <c>onnx/model.onnx</c>, else the folder's only <c>*.onnx</c>.</param>
@@ -10,6 +11,17 @@ namespace Lucene.Splade.Modeling;
 /// <param name="ConfigPath">The <c>splade_config.json</c> file, or null when the folder has none.</param>
 public sealed record SpladeModelFolder(string Folder, string ModelPath, string VocabularyPath, string? ConfigPath)
 {
+    /// <summary>The file of inference-free query weights looked for in a model folder.</summary>
+    public const string QueryWeightsFileName = "query_weights.safetensors";
+
+    private const string VocabularyFileName = "vocab.txt";
+
+    /// <summary>
+    /// The inference-free query weights (<see cref="QueryWeightsFileName"/>), or null when the folder has none (the
+    /// model was not trained with them). Set by <see cref="Resolve"/>.
+    /// </summary>
+    public string? QueryWeightsPath { get; init; }
+
     /// <summary>Finds the files of a model folder.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The ONNX file or <c>vocab.txt</c> is missing (the message says what was looked for).</exception>
@@ -23,19 +35,31 @@ public sealed record SpladeModelFolder(string Folder, string ModelPath, string V
         }
 
         var model = FindModel(full);
-        var vocab = Path.Combine(full, "vocab.txt");
-        if (!File.Exists(vocab))
-        {
-            throw new FileNotFoundException(
-                $"SPLADE model folder '{full}' has no vocab.txt (the WordPiece vocabulary of the model's tokenizer; only vocab.txt is supported, not tokenizer.json alone).", vocab);
-        }
-
+        var vocab = RequireVocabulary(full);
         var config = Path.Combine(full, SpladeModelConfig.FileName);
-        return new SpladeModelFolder(full, model, vocab, File.Exists(config) ? config : null);
+        var queryWeights = Path.Combine(full, QueryWeightsFileName);
+        return new SpladeModelFolder(full, model, vocab, File.Exists(config) ? config : null)
+        {
+            QueryWeightsPath = File.Exists(queryWeights) ? queryWeights : null,
+        };
     }
 
     /// <summary>Reads the config, or the defaults when the folder has none.</summary>
     public SpladeModelConfig LoadConfig() => ConfigPath is null ? new SpladeModelConfig() : SpladeModelConfig.Load(ConfigPath);
+
+    /// <summary>The <c>vocab.txt</c> of a full folder path.</summary>
+    /// <exception cref="FileNotFoundException">The folder has none.</exception>
+    internal static string RequireVocabulary(string folder)
+    {
+        var vocab = Path.Combine(folder, VocabularyFileName);
+        if (!File.Exists(vocab))
+        {
+            throw new FileNotFoundException(
+                $"SPLADE model folder '{folder}' has no vocab.txt (the WordPiece vocabulary of the model's tokenizer; only vocab.txt is supported, not tokenizer.json alone).", vocab);
+        }
+
+        return vocab;
+    }
 
     private static string FindModel(string folder)
     {

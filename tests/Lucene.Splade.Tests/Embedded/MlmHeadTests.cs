@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
 using Lucene.Splade.Embedded;
 using Lucene.Splade.Tokenization;
 using Microsoft.ML.OnnxRuntime;
@@ -129,43 +126,6 @@ public sealed class MlmHeadTests
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private static void WriteSafetensors(string path, Dictionary<string, (float[] Values, string Dtype)> tensors)
-    {
-        var header = new Dictionary<string, object>();
-        var data = new MemoryStream();
-        Span<byte> buffer = stackalloc byte[4];
-        foreach (var (name, (values, dtype)) in tensors)
-        {
-            var begin = data.Length;
-            foreach (var v in values)
-            {
-                switch (dtype)
-                {
-                    case "F32":
-                        BinaryPrimitives.WriteSingleLittleEndian(buffer, v);
-                        data.Write(buffer[..4]);
-                        break;
-                    case "F16":
-                        BinaryPrimitives.WriteHalfLittleEndian(buffer, (Half)v);
-                        data.Write(buffer[..2]);
-                        break;
-                    default:
-                        BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(BitConverter.SingleToInt32Bits(v) >> 16));
-                        data.Write(buffer[..2]);
-                        break;
-                }
-            }
-
-            header[name] = new { dtype, shape = new[] { values.Length }, data_offsets = new[] { begin, data.Length } };
-        }
-
-        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
-        using var file = File.Create(path);
-        Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)json.Length);
-        file.Write(length);
-        file.Write(json);
-        data.Position = 0;
-        data.CopyTo(file);
-    }
+    private static void WriteSafetensors(string path, Dictionary<string, (float[] Values, string Dtype)> tensors) =>
+        Support.SafetensorsTestFile.Write(path, tensors);
 }

