@@ -1,0 +1,170 @@
+"""Writing what training produced: the head as safetensors, and a complete model folder (ONNX + vocab + config)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+
+import numpy as np
+import torch
+from torch import nn
+
+from .bert_onnx import BertEncoder, run_encoder
+from .model import SpladeHead
+
+HEAD_FILE = "head.safetensors"
+QUERY_WEIGHTS_FILE = "query_weights.safetensors"
+OUTPUT_NAME = "splade_weights"
+
+
+def write_safetensors(path: str, tensors: dict[str, torch.Tensor], metadata: dict[str, str] | None = None) -> None:
+    """The safetensors format (8-byte little-endian header length, JSON header, raw little-endian data).
+
+    Hand-written because Debian's python3 has no `safetensors` package; the format is twenty lines.
+    """
+    dtypes = {torch.float32: "F32", torch.float16: "F16"}
+    header: dict[str, object] = {}
+    blobs, offset = [], 0
+    for name, tensor in tensors.items():
+        if tensor.dtype not in dtypes:
+            raise ValueError(f"tensor '{name}' has dtype {tensor.dtype}; only float32 and float16 are written")
+        data = tensor.detach().contiguous().cpu().numpy().astype(tensor.detach().cpu().numpy().dtype.newbyteorder("<")).tobytes()
+        header[name] = {"dtype": dtypes[tensor.dtype], "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    if metadata:
+        header["__metadata__"] = metadata
+    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    raw += b" " * ((8 - len(raw) % 8) % 8)
+    temp = path + ".tmp"
+    with open(temp, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)))
+        f.write(raw)
+        for blob in blobs:
+            f.write(blob)
+    os.replace(temp, path)
+
+
+def read_safetensors(path: str) -> dict[str, torch.Tensor]:
+    with open(path, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        if length > 100_000_000:
+            raise ValueError(f"'{path}' is not a safetensors file (header length {length})")
+        header = json.loads(f.read(length))
+        data = f.read()
+    dtypes = {"F32": np.float32, "F16": np.float16}
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = info["data_offsets"]
+        array = np.frombuffer(data[start:end], dtype=np.dtype(dtypes[info["dtype"]]).newbyteorder("<"))
+        out[name] = torch.from_numpy(array.astype(np.float32).reshape(info["shape"]))
+    return out
+
+
+def head_tensors(head: SpladeHead, dtype: torch.dtype = torch.float16) -> dict[str, torch.Tensor]:
+    """The head in Hugging Face ``cls.predictions`` names, which the C# ``MlmHeadWeights`` reads."""
+    return {
+        "cls.predictions.transform.dense.weight": head.dense.weight.to(dtype),
+        "cls.predictions.transform.dense.bias": head.dense.bias.to(dtype),
+        "cls.predictions.transform.LayerNorm.weight": head.norm.weight.to(dtype),
+        "cls.predictions.transform.LayerNorm.bias": head.norm.bias.to(dtype),
+        "cls.predictions.bias": head.bias.to(dtype),
+    }
+
+
+def load_head(path: str, embeddings: torch.Tensor, query_weights_path: str | None = None,
+              excluded: torch.Tensor | None = None) -> SpladeHead:
+    tensors = read_safetensors(path)
+
+    def find(suffix: str) -> torch.Tensor:
+        for name, value in tensors.items():
+            if name.endswith(suffix):
+                return value
+        raise ValueError(f"'{path}' has no tensor '*{suffix}'")
+
+    head = SpladeHead(embeddings, inference_free=query_weights_path is not None, excluded=excluded)
+    with torch.no_grad():
+        head.dense.weight.copy_(find("transform.dense.weight"))
+        head.dense.bias.copy_(find("transform.dense.bias"))
+        head.norm.weight.copy_(find("transform.LayerNorm.weight"))
+        head.norm.bias.copy_(find("transform.LayerNorm.bias"))
+        head.bias.copy_(find("predictions.bias"))
+        if query_weights_path is not None:
+            head.query_weights.copy_(read_safetensors(query_weights_path)["query_weights"])
+    return head
+
+
+class _ExportedModel(nn.Module):
+    """Encoder + head + masked max pooling, the graph a model folder's ``model.onnx`` holds.
+
+    The encoder's modules sit at the top level so the exported initializers keep Hugging Face's names
+    (``embeddings.word_embeddings.weight``, ``encoder.layer.0...``) and the folder can be a base for more training;
+    the decoder uses the word-embedding matrix itself, so it is stored once.
+    """
+
+    def __init__(self, encoder: BertEncoder, head: SpladeHead):
+        super().__init__()
+        self.embeddings = encoder.embeddings
+        self.encoder = encoder.encoder
+        self.cls = nn.Module()
+        self.cls.predictions = nn.Module()
+        self.cls.predictions.transform = nn.Module()
+        self.cls.predictions.transform.dense = head.dense
+        self.cls.predictions.transform.LayerNorm = head.norm
+        self.cls.predictions.bias = head.bias
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+        del token_type_ids  # single-segment inputs; kept so the signature is the usual BERT one
+        hidden = run_encoder(self.embeddings, self.encoder.layer, input_ids, attention_mask)
+        t = self.cls.predictions.transform
+        logits = t.LayerNorm(nn.functional.gelu(t.dense(hidden))) @ self.embeddings.word_embeddings.weight.T
+        logits = logits + self.cls.predictions.bias
+        weights = torch.log1p(torch.relu(logits)) * attention_mask.unsqueeze(-1).to(logits.dtype)
+        return weights.max(dim=1).values
+
+
+def write_model_folder(folder: str, encoder: BertEncoder, head: SpladeHead, vocab_path: str, max_length: int,
+                       description: str, training_record: dict) -> None:
+    """A model folder the C# library, the console and the eval harness load like any other."""
+    os.makedirs(folder, exist_ok=True)
+    # The head files are fp16; round the graph's copy the same way so every artifact computes the same weights.
+    with torch.no_grad():
+        for parameter in head.parameters():
+            parameter.copy_(parameter.half().float())
+    model = _ExportedModel(encoder, head).eval()
+    with open(vocab_path, encoding="utf-8") as f:
+        ids_of = {line.rstrip("\r\n"): i for i, line in enumerate(f)}
+    cls, sep, pad = ids_of["[CLS]"], ids_of["[SEP]"], ids_of["[PAD]"]
+    word = max(ids_of.values())
+    ids = torch.tensor([[cls, word, word, sep], [cls, word, sep, pad]])
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
+    temp = os.path.join(folder, "model.onnx.tmp")
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, mask, torch.zeros_like(ids)), temp, opset_version=14, do_constant_folding=False,
+                          input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=[OUTPUT_NAME],
+                          dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
+                                        "attention_mask": {0: "batch", 1: "sequence"},
+                                        "token_type_ids": {0: "batch", 1: "sequence"},
+                                        OUTPUT_NAME: {0: "batch"}})
+    os.replace(temp, os.path.join(folder, "model.onnx"))
+    shutil.copyfile(vocab_path, os.path.join(folder, "vocab.txt"))
+    write_safetensors(os.path.join(folder, HEAD_FILE), head_tensors(head))
+    if head.query_weights is not None:
+        write_safetensors(os.path.join(folder, QUERY_WEIGHTS_FILE),
+                          {"query_weights": torch.relu(head.query_weights.detach()).to(torch.float16)})
+    config = {
+        "max_length": max_length,
+        "pooling": "Max",
+        "output_kind": "PooledWeights",
+        "output_name": OUTPUT_NAME,
+        "lowercase": True,
+        "description": description,
+    }
+    with open(os.path.join(folder, "splade_config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2)
+    with open(os.path.join(folder, "training.json"), "w", encoding="utf-8") as f:
+        json.dump(training_record, f, indent=2)

@@ -1,0 +1,237 @@
+"""The training loop: contrastive loss with in-batch and BM25 hard negatives, FLOPS regularization, logging."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+import torch
+
+from .bm25 import Bm25Index, mine_negatives
+from .data import Collection, Example
+from .model import SpladeHead, contrastive_loss, flops, lambda_at
+from .states import HiddenStates
+from .tokenizer import WordPieceTokenizer
+
+
+@dataclass
+class TrainConfig:
+    steps: int = 1000
+    batch_size: int = 24
+    learning_rate: float = 5e-4
+    lambda_q: float = 3e-3
+    lambda_d: float = 1e-3
+    lambda_warmup: int = 300
+    hard_negatives_depth: int = 30
+    self_supervised_fraction: float = 0.3
+    inference_free: bool = True
+    inference_free_weight: float = 1.0
+    seed: int = 13
+    log_every: int = 20
+    threads: int = 0  # 0 = all cores
+
+
+@dataclass
+class TrainingExample:
+    example: Example
+    negatives: list[str]
+
+
+@dataclass
+class PreparedData:
+    docs: dict[str, str]  # doc key -> indexed text
+    labeled: list[TrainingExample]
+    self_supervised: list[TrainingExample]
+    texts: list[str] = field(default_factory=list)  # every text the encoder must see
+
+
+def prepare(collections: list[Collection], examples: list[Example], tokenizer: WordPieceTokenizer, depth: int,
+            progress: bool = True) -> PreparedData:
+    """Mines BM25 hard negatives per example (within its collection) and lists the texts to encode."""
+    docs = {k: d.indexed_text for c in collections for k, d in c.docs.items()}
+    indexes = {}
+    prepared_labeled, prepared_self = [], []
+    mined: dict[tuple[str, str], list[str]] = {}
+    started = time.time()
+    for n, e in enumerate(examples, 1):
+        if e.collection not in indexes:
+            coll = next(c for c in collections if c.name == e.collection)
+            indexes[e.collection] = Bm25Index({k: d.indexed_text for k, d in coll.docs.items()})
+        key = (e.collection, e.query)
+        if key not in mined:
+            mined[key] = mine_negatives(indexes[e.collection], e.query, e.relevant, depth)
+        item = TrainingExample(e, mined[key])
+        (prepared_self if e.self_supervised else prepared_labeled).append(item)
+        if progress and (n % 2000 == 0 or n == len(examples)):
+            print(f"\rmining BM25 negatives: {n}/{len(examples)} ({time.time() - started:.0f} s)", end="",
+                  file=sys.stderr, flush=True)
+    if progress and examples:
+        print(file=sys.stderr)
+    needed_docs = {e.doc_key for e in examples} | {d for ns in mined.values() for d in ns}
+    texts = sorted({docs[k] for k in needed_docs} | {e.query for e in examples})
+    return PreparedData(docs, prepared_labeled, prepared_self, texts)
+
+
+def skip_tokens(tokenizer: WordPieceTokenizer, prefix: str) -> int:
+    """How many leading tokens ([CLS] and the prefix's pieces) a self-supervised positive leaves out of pooling."""
+    if not prefix:
+        return 0
+    return len(tokenizer.encode(prefix, max_length=10_000)) - 1
+
+
+class Trainer:
+    def __init__(self, head: SpladeHead, states: HiddenStates, data: PreparedData, tokenizer: WordPieceTokenizer,
+                 config: TrainConfig, special_ids: torch.Tensor, log=None):
+        self.head, self.states, self.data, self.tokenizer, self.config = head, states, data, tokenizer, config
+        self.special = special_ids
+        self.rng = random.Random(config.seed)
+        self.log = log or (lambda record: None)
+        self.optimizer = torch.optim.Adam([p for p in head.parameters() if p.requires_grad], lr=config.learning_rate)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: learning_rate_factor(s, config.steps))
+        self.history: list[dict] = []
+        self._skip_cache: dict[str, int] = {}
+
+    def _batch(self) -> list[TrainingExample]:
+        c = self.config
+        pools = [(self.data.labeled, 1.0 - c.self_supervised_fraction), (self.data.self_supervised, c.self_supervised_fraction)]
+        pools = [(p, w) for p, w in pools if p and w > 0]
+        if not pools:
+            raise ValueError("no training examples")
+        total = sum(w for _, w in pools)
+        batch, queries = [], set()
+        attempts = 0
+        while len(batch) < c.batch_size and attempts < c.batch_size * 20:
+            attempts += 1
+            r, acc = self.rng.random() * total, 0.0
+            for pool, w in pools:
+                acc += w
+                if r <= acc:
+                    break
+            item = self.rng.choice(pool)
+            if item.example.query in queries:
+                continue  # one pair per query per batch keeps the softmax targets unique
+            queries.add(item.example.query)
+            batch.append(item)
+        return batch
+
+    def _doc_hidden(self, key: str, skip_prefix: str) -> torch.Tensor:
+        hidden = self.states.hidden(self.data.docs[key])
+        if skip_prefix:
+            if skip_prefix not in self._skip_cache:
+                self._skip_cache[skip_prefix] = skip_tokens(self.tokenizer, skip_prefix)
+            skip = self._skip_cache[skip_prefix]
+            if skip < hidden.shape[0] - 1:
+                hidden = hidden[skip:]
+        return hidden
+
+    def step(self, step: int) -> dict:
+        c = self.config
+        batch = self._batch()
+        doc_keys: list[str] = []
+        doc_hidden: list[torch.Tensor] = []
+        positives = []
+        for item in batch:
+            positives.append(len(doc_keys))
+            doc_keys.append(item.example.doc_key)
+            doc_hidden.append(self._doc_hidden(item.example.doc_key, item.example.skip_prefix))
+        for item in batch:
+            if item.negatives:
+                neg = self.rng.choice(item.negatives)
+                doc_keys.append(neg)
+                doc_hidden.append(self.states.hidden(self.data.docs[neg]))
+        false_negatives = torch.zeros(len(batch), len(doc_keys), dtype=torch.bool)
+        for i, item in enumerate(batch):
+            for j, key in enumerate(doc_keys):
+                if j != positives[i] and key in item.example.relevant:
+                    false_negatives[i, j] = True
+        q_hidden = [self.states.hidden(item.example.query) for item in batch]
+        docs = self.head.pool(doc_hidden)
+        queries = self.head.pool(q_hidden)
+        target = torch.tensor(positives)
+        loss_rank = contrastive_loss(queries, docs, target, false_negatives)
+        lq, ld = lambda_at(step, c.lambda_q, c.lambda_warmup), lambda_at(step, c.lambda_d, c.lambda_warmup)
+        flops_q, flops_d = flops(queries), flops(docs)
+        loss = loss_rank + lq * flops_q + ld * flops_d
+        loss_if = torch.tensor(0.0)
+        if self.head.query_weights is not None and c.inference_free_weight > 0:
+            q_free = self.head.inference_free_queries([self.states.ids(item.example.query) for item in batch], self.special)
+            loss_if = contrastive_loss(q_free, docs, target, false_negatives)
+            loss = loss + c.inference_free_weight * loss_if
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        self.scheduler.step()
+        with torch.no_grad():
+            record = {
+                "step": step, "loss": float(loss), "rank_loss": float(loss_rank), "inference_free_loss": float(loss_if),
+                "flops_q": float(flops_q), "flops_d": float(flops_d), "lambda_q": lq, "lambda_d": ld,
+                "terms_q": float((queries > 0).sum(1).float().mean()), "terms_d": float((docs > 0).sum(1).float().mean()),
+                "lr": self.scheduler.get_last_lr()[0],
+            }
+        return record
+
+    def run(self, progress: bool = True) -> list[dict]:
+        c = self.config
+        started = time.time()
+        window: list[dict] = []
+        for step in range(1, c.steps + 1):
+            record = self.step(step)
+            window.append(record)
+            if step % c.log_every == 0 or step == c.steps:
+                avg = {k: sum(r[k] for r in window) / len(window) for k in window[0]}
+                avg["step"] = step
+                avg["elapsed_s"] = round(time.time() - started, 1)
+                self.history.append(avg)
+                self.log(avg)
+                if progress:
+                    eta = (time.time() - started) / step * (c.steps - step)
+                    print(f"step {step}/{c.steps}  loss {avg['loss']:.4f} (rank {avg['rank_loss']:.4f}, free "
+                          f"{avg['inference_free_loss']:.4f})  FLOPS q {avg['flops_q']:.3f} d {avg['flops_d']:.3f}  "
+                          f"terms q {avg['terms_q']:.1f} d {avg['terms_d']:.1f}  {avg['elapsed_s']:.0f} s, ETA {eta:.0f} s",
+                          file=sys.stderr, flush=True)
+                window = []
+        return self.history
+
+
+def learning_rate_factor(step: int, steps: int) -> float:
+    """Linear warm-up over the first 5% of steps, then linear decay to 10% of the peak."""
+    warmup = max(1, steps // 20)
+    if step < warmup:
+        return (step + 1) / warmup
+    return max(0.1, 1.0 - 0.9 * (step - warmup) / max(1, steps - warmup))
+
+
+def init_head(head: SpladeHead, states: HiddenStates, sample_texts: list[str], idf: torch.Tensor | None,
+              z: float = 3.5) -> None:
+    """Starts near the untrained tied head: identity transform, and a per-term bias that keeps a term only where its
+    logit is ``z`` standard deviations above its mean over sample tokens (a sparse start that FLOPS then refines)."""
+    with torch.no_grad():
+        head.dense.weight.copy_(torch.eye(head.dense.weight.shape[0]))
+        head.dense.bias.fill_(0.0)
+        hidden = torch.cat([states.hidden(t) for t in sample_texts]).float()
+        logits = head.transform(hidden) @ head.embeddings.T
+        head.bias.copy_(-(logits.mean(0) + z * logits.std(0)))
+        if head.query_weights is not None and idf is not None:
+            head.query_weights.copy_(idf)
+
+
+def idf_weights(tokenizer: WordPieceTokenizer, texts: list[str], vocab_size: int) -> torch.Tensor:
+    """log(N / df) per word piece over ``texts``; unseen pieces get the largest value."""
+    df = torch.zeros(vocab_size)
+    for t in texts:
+        df[torch.tensor(sorted(set(tokenizer.encode(t))))] += 1
+    n = max(1, len(texts))
+    return torch.log((n + 1) / (df + 1))
+
+
+def write_log(path: str, records: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+
+
+def config_dict(config: TrainConfig) -> dict:
+    return asdict(config)

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Eval.Tests.Support;
+using Lucene.Splade.Vectors;
+
+namespace Lucene.Splade.Eval.Tests.Training;
+
+/// <summary>
+/// The Python training tool (eval/Lucene.Splade.Training): its own unit tests, and a tiny end-to-end training whose
+/// model folder the C# library loads and encodes with the same weights Python computes.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class TrainingToolTests
+{
+    private string _root = "";
+    private string _model = "";
+
+    [OneTimeSetUp]
+    public void TrainTinyModel()
+    {
+        PythonTool.RequireInterpreter();
+        _root = Path.Combine(Path.GetTempPath(), "splade-train-test-" + Guid.NewGuid().ToString("N"));
+        var fixtures = PythonTool.Run("-m", "splade_train.tiny", _root);
+        Assert.That(fixtures.ExitCode, Is.Zero, fixtures.Error);
+        _model = Path.Combine(_root, "model");
+        var train = PythonTool.Run("-m", "splade_train", "train",
+            "--encoder", Path.Combine(_root, "encoder"),
+            "--corpus", Path.Combine(_root, "data", "corpus.jsonl"),
+            "--pairs", Path.Combine(_root, "data", "pairs.tsv"),
+            "--holdout", "0", "--steps", "40", "--batch-size", "6", "--learning-rate", "3e-3", "--lambda-warmup", "10",
+            "--max-length", "64", "--cache", "", "--threads", "1", "--quiet", "--out", _model,
+            "--init-z", "0.5", "--lambda-d", "1e-4", "--lambda-q", "1e-4");
+        Assert.That(train.ExitCode, Is.Zero, train.Error);
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup()
+    {
+        if (_root.Length > 0 && Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Test]
+    public void PythonUnitTestsPass()
+    {
+        var (code, _, error) = PythonTool.Run("-m", "unittest", "discover", "-s", "tests", "-v");
+        var summary = error.Split('\n').LastOrDefault(l => l.StartsWith("Ran ", StringComparison.Ordinal)) ?? "(no summary)";
+        Assert.That(code, Is.Zero, error);
+        Assert.That(error, Does.Contain("\nOK"), summary);
+        TestContext.Out.WriteLine("python unittest: " + summary);
+    }
+
+    [Test]
+    public void TrainedFolderEncodesInCSharpAsInPython()
+    {
+        const string text = "where do whales and dolphins live";
+        using var encoder = SpladeEncoder.Load(_model);
+        var ours = encoder.Encode(text);
+        var theirs = PythonWeights("--model", _model, "--max-length", "64", text);
+
+        Assert.That(ours.IsEmpty, Is.False, "the trained tiny model gives the query no terms");
+        AssertSameWeights(ours, theirs, encoder.Vocabulary.Count, id => encoder.Vocabulary[id]);
+    }
+
+    [Test]
+    public void InferenceFreeWeightsMatchPython()
+    {
+        const string text = "how do astronauts reach orbit orbit";
+        var ours = InferenceFreeQueryEncoder.Load(_model).Encode(text);
+        var theirs = PythonWeights("--model", _model, "--max-length", "64", "--inference-free", text);
+
+        Assert.That(ours.IsEmpty, Is.False);
+        using var encoder = SpladeEncoder.Load(_model);
+        AssertSameWeights(ours, theirs, encoder.Vocabulary.Count, id => encoder.Vocabulary[id]);
+    }
+
+    [Test]
+    public void TrainingRecordDescribesTheRun()
+    {
+        using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(_model, "training.json")));
+        var root = record.RootElement;
+        Assert.That(root.GetProperty("pairs").GetProperty("labeled_train").GetInt32(), Is.EqualTo(18));
+        Assert.That(root.GetProperty("config").GetProperty("steps").GetInt32(), Is.EqualTo(40));
+        Assert.That(root.GetProperty("history").GetArrayLength(), Is.EqualTo(2));
+    }
+
+    private static Dictionary<string, float> PythonWeights(params string[] arguments)
+    {
+        var (code, output, error) = PythonTool.Run(["-m", "splade_train", "encode", .. arguments]);
+        Assert.That(code, Is.Zero, error);
+        using var json = JsonDocument.Parse(output.Trim());
+        return json.RootElement.GetProperty("weights").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetSingle());
+    }
+
+    private static void AssertSameWeights(SparseVector ours, Dictionary<string, float> theirs, int vocabularySize, Func<int, string> token)
+    {
+        var mine = new Dictionary<string, float>();
+        for (var i = 0; i < ours.Count; i++)
+        {
+            mine[token(ours.TermIds[i])] = ours.Weights[i];
+        }
+
+        Assert.That(vocabularySize, Is.GreaterThan(0));
+        // Weights within ONNX Runtime's float tolerance; a term at the edge of zero may be present on one side only.
+        foreach (var (term, weight) in theirs.Where(t => t.Value > 1e-3f))
+        {
+            Assert.That(mine.TryGetValue(term, out var w) ? w : 0f, Is.EqualTo(weight).Within(1e-3), term);
+        }
+
+        foreach (var (term, weight) in mine.Where(t => t.Value > 1e-3f))
+        {
+            Assert.That(theirs.TryGetValue(term, out var w) ? w : 0f, Is.EqualTo(weight).Within(1e-3), term);
+        }
+    }
+}
