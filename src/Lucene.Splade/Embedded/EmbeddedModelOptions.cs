@@ -1,5 +1,22 @@
 namespace Lucene.Splade.Embedded;
 
+/// <summary>Which SPLADE head the embedded default model puts on the MiniLM encoder.</summary>
+public enum EmbeddedHead
+{
+    /// <summary>
+    /// The tied-embedding head with a z-score calibration (no training); the default, because on our four test
+    /// collections it is still the better of the two on average (see the README's "Training and fine-tuning").
+    /// </summary>
+    Calibrated = 0,
+
+    /// <summary>
+    /// The MLM head trained by <c>eval/Lucene.Splade.Training</c> (shipped inside Lucene.Splade, 0.4 MB) with
+    /// inference-free query weights. Experimental: better than the calibrated head on MEDLINE, worse on SciFact and
+    /// NFCorpus. See <see cref="EmbeddedTrainedHead"/>.
+    /// </summary>
+    Trained = 1,
+}
+
 /// <summary>
 /// Options for <see cref="EmbeddedSpladeModel.EnsureFolder"/>: where the MiniLM package's assembly is, where the
 /// generated model folder is cached, and (optionally) a trained MLM head to use instead of the calibrated tied head.
@@ -19,8 +36,12 @@ public sealed class EmbeddedModelOptions
     /// </summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>The head to use when <see cref="MlmHeadPath"/> is not set. Default: <see cref="EmbeddedHead.Calibrated"/>.</summary>
+    public EmbeddedHead Head { get; set; } = EmbeddedHead.Calibrated;
+
     /// <summary>
-    /// A trained BERT-style MLM head as a safetensors file, or null (default) for the built-in calibrated tied head.
+    /// A trained BERT-style MLM head as a safetensors file, or null (default) for the built-in head chosen by
+    /// <see cref="Head"/>.
     /// </summary>
     /// <remarks>
     /// The file holds, as F32 or F16 tensors, <c>transform.dense.weight</c> [384,384] (PyTorch <c>Linear</c> layout,

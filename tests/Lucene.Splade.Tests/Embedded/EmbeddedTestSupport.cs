@@ -33,11 +33,15 @@ internal static class EmbeddedTestSupport
     /// <summary>The default folder, built once per test run.</summary>
     public static string Folder => FolderLazy.Value;
 
-    /// <summary>Options pointing at the restored package and the per-run cache.</summary>
+    /// <summary>
+    /// Options pointing at the restored package and the per-run cache, with the calibrated head, whose graph these
+    /// tests check against a host-side reference (the trained default has its own tests).
+    /// </summary>
     public static EmbeddedModelOptions Options(string? cacheRoot = null) => new()
     {
         MiniLmAssemblyPath = TestPaths.MiniLmAssembly,
         CacheDirectory = cacheRoot ?? CacheRoot,
+        Head = EmbeddedHead.Calibrated,
     };
 
     /// <summary>Token ids with [CLS]/[SEP], as the library's tokenizer produces them for uncased BERT.</summary>

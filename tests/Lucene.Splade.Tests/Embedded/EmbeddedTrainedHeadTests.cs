@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Lucene.Splade.Embedded;
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Modeling;
+using Lucene.Splade.Tests.Support;
+
+namespace Lucene.Splade.Tests.Embedded;
+
+/// <summary>The trained head shipped for the embedded default model: it loads, and gives the documented sparsity.</summary>
+[TestFixture]
+public sealed class EmbeddedTrainedHeadTests
+{
+    private static readonly Lazy<string> FolderLazy = new(() => EmbeddedSpladeModel.EnsureFolder(new EmbeddedModelOptions
+    {
+        MiniLmAssemblyPath = TestPaths.MiniLmAssembly,
+        CacheDirectory = EmbeddedTestSupport.CacheRoot,
+        Head = EmbeddedHead.Trained,
+    }));
+
+    private static string Folder => FolderLazy.Value;
+
+    [Test]
+    public void TrainedHeadFolderHoldsTheShippedFiles()
+    {
+        Assert.That(new EmbeddedModelOptions().Head, Is.EqualTo(EmbeddedHead.Calibrated), "the calibrated head stays the default");
+        Assert.That(Path.GetFileName(Folder), Does.Contain(EmbeddedTrainedHead.Id));
+        Assert.That(EmbeddedTrainedHead.Id, Does.Match("^trained-[0-9a-f]{16}$"));
+        Assert.That(File.Exists(Path.Combine(Folder, EmbeddedTrainedHead.HeadFileName)), Is.True);
+        Assert.That(File.Exists(Path.Combine(Folder, EmbeddedTrainedHead.QueryWeightsFileName)), Is.True);
+        Assert.That(SpladeModelFolder.Resolve(Folder).LoadConfig().Description, Does.Contain("trained for retrieval"));
+    }
+
+    [Test]
+    public void TrainingRecordNamesItsDataAndSettings()
+    {
+        using var record = JsonDocument.Parse(EmbeddedTrainedHead.TrainingRecord());
+        var root = record.RootElement;
+        var sources = root.GetProperty("sources").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.That(sources, Has.Some.Contains("scifact"));
+        Assert.That(sources, Has.None.Contains("test"), "the shipped head must not have seen a test split");
+        Assert.That(root.GetProperty("config").GetProperty("lambda_d").GetDouble(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("history").GetArrayLength(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void ShippedWeightsAreSmallEnoughToCommit()
+    {
+        var head = new FileInfo(Path.Combine(Folder, EmbeddedTrainedHead.HeadFileName)).Length;
+        var query = new FileInfo(Path.Combine(Folder, EmbeddedTrainedHead.QueryWeightsFileName)).Length;
+        Assert.That(head + query, Is.LessThan(10L * 1024 * 1024));
+    }
+
+    [Test]
+    public void GivesTheDocumentedSparsityOnTheSampleCorpus()
+    {
+        var corpus = SampleTexts("corpus.jsonl", "text").Take(60).ToList();
+        var queries = SampleTexts("queries.jsonl", "text").ToList();
+        using var encoder = SpladeEncoder.Load(Folder);
+
+        var docTerms = encoder.EncodeBatch(corpus).Select(v => v.Count).ToList();
+        var queryTerms = encoder.EncodeBatch(queries).Select(v => v.Count).ToList();
+
+        TestContext.Out.WriteLine($"terms per document {docTerms.Average():F1}, per query {queryTerms.Average():F1}");
+        // The README documents 205.9 terms per document (first 60 sample documents) and 56.2 per sample query for the
+        // shipped weights; a changed head or graph that moves these by more than 10% must update the documentation.
+        Assert.That(docTerms.Average(), Is.InRange(205.9 * 0.9, 205.9 * 1.1));
+        Assert.That(queryTerms.Average(), Is.InRange(56.2 * 0.9, 56.2 * 1.1));
+        Assert.That(docTerms, Has.All.GreaterThan(0));
+    }
+
+    [Test]
+    public void InferenceFreeQueriesHaveAtMostTheirOwnWordPieces()
+    {
+        var queries = SampleTexts("queries.jsonl", "text").ToList();
+        var encoder = InferenceFreeQueryEncoder.Load(Folder);
+        foreach (var query in queries)
+        {
+            var pieces = encoder.Tokenizer.Encode(query, encoder.MaxLength).Count(id => !encoder.Vocabulary.IsExcludedTerm(id));
+            var vector = encoder.Encode(query);
+            Assert.That(vector.Count, Is.InRange(1, pieces), query);
+        }
+    }
+
+    [Test]
+    public void ExpansionsAreTopical()
+    {
+        using var encoder = SpladeEncoder.Load(Folder);
+        var vector = encoder.Encode("What is the capital of France?");
+        var top = vector.ByDescendingWeight().Take(10).Select(t => encoder.Vocabulary[t.TermId]).ToList();
+        Assert.That(top, Does.Contain("france"));
+        Assert.That(top, Does.Contain("capital"));
+    }
+
+    private static IEnumerable<string> SampleTexts(string file, string field)
+    {
+        var path = Path.Combine(TestPaths.RepositoryRoot, "samples", "Lucene.Splade.Sample", "Data", file);
+        foreach (var line in File.ReadLines(path).Where(l => l.Trim().Length > 0))
+        {
+            using var json = JsonDocument.Parse(line);
+            yield return json.RootElement.GetProperty(field).GetString()!;
+        }
+    }
+}
