@@ -80,6 +80,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     t.add_argument("--lambda-warmup", type=int, default=300, help="steps of quadratic warm-up of the lambdas")
     t.add_argument("--negatives-depth", type=int, default=30, help="BM25 hard negatives are drawn from this depth")
     t.add_argument("--self-supervised-fraction", type=float, default=0.3, help="share of self-supervised pairs per batch")
+    t.add_argument("--anchor-weight", type=float, default=0.0,
+                   help="weight of a loss that makes each document token predict its own word piece (keeps terms lexical)")
     t.add_argument("--no-inference-free", action="store_true", help="do not train inference-free query weights")
     t.add_argument("--max-length", type=int, default=256)
     t.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "lucene-splade", "train"),
@@ -184,7 +186,7 @@ def train_command(args: argparse.Namespace) -> int:
     config = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.learning_rate,
                          lambda_q=args.lambda_q, lambda_d=args.lambda_d, lambda_warmup=args.lambda_warmup,
                          hard_negatives_depth=args.negatives_depth, self_supervised_fraction=fraction,
-                         inference_free=not args.no_inference_free, seed=args.seed, log_every=args.log_every,
+                         inference_free=not args.no_inference_free, anchor_weight=args.anchor_weight, seed=args.seed, log_every=args.log_every,
                          threads=torch.get_num_threads())
     special = vocab.special_mask()
     head = SpladeHead(encoder.word_embeddings, inference_free=config.inference_free, excluded=special)

@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import torch
+from torch import nn
 
 from .bm25 import Bm25Index, mine_negatives
 from .data import Collection, Example
@@ -29,6 +30,8 @@ class TrainConfig:
     self_supervised_fraction: float = 0.3
     inference_free: bool = True
     inference_free_weight: float = 1.0
+    anchor_weight: float = 0.0
+    anchor_tokens: int = 512
     seed: int = 13
     log_every: int = 20
     threads: int = 0  # 0 = all cores
@@ -127,6 +130,18 @@ class Trainer:
                 hidden = hidden[skip:]
         return hidden
 
+    def _anchor_loss(self, batch: list[TrainingExample]) -> torch.Tensor:
+        """Keeps terms lexical: each sampled document token should predict its own word piece (cross-entropy over the
+        vocabulary), so the head cannot turn terms into latent codes that match unrelated documents."""
+        hidden = torch.cat([self.states.hidden(self.data.docs[item.example.doc_key]) for item in batch])
+        ids = torch.cat([self.states.ids(self.data.docs[item.example.doc_key]) for item in batch]).long()
+        keep = (~self.special[ids]).nonzero().flatten()
+        if keep.numel() == 0:
+            return torch.tensor(0.0)
+        pick = keep[torch.randperm(keep.numel(), generator=torch.Generator().manual_seed(self.rng.randrange(1 << 30)))[: self.config.anchor_tokens]]
+        logits = self.head.logits(hidden[pick].float())
+        return nn.functional.cross_entropy(logits, ids[pick])
+
     def step(self, step: int) -> dict:
         c = self.config
         batch = self._batch()
@@ -160,6 +175,10 @@ class Trainer:
             q_free = self.head.inference_free_queries([self.states.ids(item.example.query) for item in batch], self.special)
             loss_if = contrastive_loss(q_free, docs, target, false_negatives)
             loss = loss + c.inference_free_weight * loss_if
+        loss_anchor = torch.tensor(0.0)
+        if c.anchor_weight > 0:
+            loss_anchor = self._anchor_loss(batch)
+            loss = loss + c.anchor_weight * loss_anchor
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -169,7 +188,7 @@ class Trainer:
                 "step": step, "loss": float(loss), "rank_loss": float(loss_rank), "inference_free_loss": float(loss_if),
                 "flops_q": float(flops_q), "flops_d": float(flops_d), "lambda_q": lq, "lambda_d": ld,
                 "terms_q": float((queries > 0).sum(1).float().mean()), "terms_d": float((docs > 0).sum(1).float().mean()),
-                "lr": self.scheduler.get_last_lr()[0],
+                "lr": self.scheduler.get_last_lr()[0], "anchor_loss": float(loss_anchor),
             }
         return record
 

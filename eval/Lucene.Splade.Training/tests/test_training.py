@@ -308,6 +308,18 @@ class EndToEndTests(unittest.TestCase):
             self.assertEqual(first, json.load(f)["init_from"])
         self.assertEqual(2, main(args + ["--steps", "5", "--out", second, "--init-from", os.path.join(self.dir.name, "none")]))
 
+    def test_anchor_loss_is_logged_and_falls(self):
+        out = os.path.join(self.dir.name, "anchored")
+        code = main(["train", "--encoder", self.encoder, "--corpus", self.corpus, "--pairs", self.pairs, "--holdout", "0",
+                     "--steps", "60", "--batch-size", "6", "--learning-rate", "3e-3", "--log-every", "10", "--cache", "",
+                     "--quiet", "--threads", "1", "--max-length", "64", "--no-onnx", "--anchor-weight", "1.0",
+                     "--init-z", "0.5", "--lambda-d", "1e-4", "--lambda-q", "1e-4", "--out", out])
+        self.assertEqual(0, code)
+        with open(os.path.join(out, "training_log.jsonl"), encoding="utf-8") as f:
+            log = [json.loads(line) for line in f]
+        self.assertGreater(log[0]["anchor_loss"], 0.0)
+        self.assertLess(log[-1]["anchor_loss"], log[0]["anchor_loss"])
+
     def test_missing_data_is_a_clear_error(self):
         code = main(["train", "--encoder", self.encoder, "--out", os.path.join(self.dir.name, "x"), "--quiet"])
         self.assertEqual(2, code)
