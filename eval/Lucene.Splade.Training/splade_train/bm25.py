@@ -56,6 +56,20 @@ class Bm25Index:
         return [(self.keys[d], s) for d, s in best]
 
 
+class Bm25Indexes:
+    """One BM25 index per collection, built on first use: negative mining and the held-out pools share them."""
+
+    def __init__(self, collections):
+        self._collections = {c.name: c for c in collections}
+        self._indexes: dict[str, Bm25Index] = {}
+
+    def __getitem__(self, name: str) -> Bm25Index:
+        if name not in self._indexes:
+            docs = self._collections[name].docs
+            self._indexes[name] = Bm25Index({k: d.indexed_text for k, d in docs.items()})
+        return self._indexes[name]
+
+
 def mine_negatives(index: Bm25Index, query: str, relevant: frozenset[str], depth: int) -> list[str]:
     """The top ``depth`` BM25 documents that are not judged relevant: plausible but wrong answers."""
     return [key for key, _ in index.search(query, depth + len(relevant)) if key not in relevant][:depth]

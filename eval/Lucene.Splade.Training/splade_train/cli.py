@@ -9,17 +9,19 @@ import os
 import platform
 import sys
 import time
+from dataclasses import asdict
 
 import torch
 
 from . import export
 from .bert_onnx import BertEncoder, OnnxModelError
+from .bm25 import Bm25Indexes
 from .data import DataError, load_beir, load_corpus, load_pairs, self_supervised, split_holdout, Collection
 from .evaluate import evaluate, holdout_pools, trim_pools
 from .model import SpladeHead
 from .states import cached, file_sha256
 from .tokenizer import Vocabulary, WordPieceTokenizer
-from .train import TrainConfig, Trainer, config_dict, idf_weights, init_head, prepare, write_log
+from .train import TrainConfig, Trainer, idf_weights, init_head, prepare, write_log
 
 
 def default_encoder() -> str | None:
@@ -130,11 +132,11 @@ def _load_collections(args: argparse.Namespace) -> tuple[list[Collection], list[
 
 def start_from(head: SpladeHead, source: str) -> None:
     """Copies a trained head (and its query weights, when the head has them and they are there) into ``head``."""
-    head_path = os.path.join(source, export.HEAD_FILE) if os.path.isdir(source) else source
-    if not os.path.isfile(head_path):
-        raise DataError(f"--init-from: '{head_path}' not found")
-    query_path = os.path.join(os.path.dirname(head_path), export.QUERY_WEIGHTS_FILE)
-    wanted = query_path if head.query_weights is not None and os.path.isfile(query_path) else None
+    try:
+        head_path, query_path = export.head_files(source)
+    except FileNotFoundError as e:
+        raise DataError(f"--init-from: {e}") from e
+    wanted = query_path if head.query_weights is not None else None
     try:
         trained = export.load_head(head_path, head.embeddings, wanted)
     except (ValueError, KeyError, RuntimeError) as e:
@@ -177,8 +179,9 @@ def train_command(args: argparse.Namespace) -> int:
         raise DataError(f"vocab.txt has {len(vocab)} entries but the encoder's embedding matrix has {encoder.shape.vocab_size} rows")
     if args.max_length > encoder.shape.max_positions:
         raise DataError(f"--max-length {args.max_length} exceeds the encoder's {encoder.shape.max_positions} positions")
-    data = prepare(collections, examples, tokenizer, args.negatives_depth, progress)
-    pools = holdout_pools(collections, holdout, 50) if holdout else {}
+    indexes = Bm25Indexes(collections)
+    data = prepare(collections, examples, indexes, args.negatives_depth, progress)
+    pools = holdout_pools(indexes, holdout, 50) if holdout else {}
     texts = set(data.texts) | set(pools) | {data.docs[k] for _, pool, _ in pools.values() for k in pool}
     states = cached(onnx_path, encoder, tokenizer, sorted(texts), args.cache, progress)
     encoded_at = time.time()
@@ -206,7 +209,7 @@ def train_command(args: argparse.Namespace) -> int:
         "sources": sources, "self_supervised": args.self_supervised, "init_from": args.init_from, "init_z": args.init_z,
         "pairs": {"labeled_train": len(data.labeled), "self_supervised": len(data.self_supervised),
                   "labeled_holdout": len(holdout), "holdout_queries": len(pools)},
-        "texts_encoded": len(texts), "config": config_dict(config), "max_length": args.max_length,
+        "texts_encoded": len(texts), "config": asdict(config), "max_length": args.max_length,
         "seconds": {"encode": round(encoded_at - started, 1), "train": round(trained_at - encoded_at, 1)},
         "holdout_check": {"queries": len(checked), "bm25_depth": args.check_depth, "results": after}, "history": history,
         "torch": torch.__version__, "python": platform.python_version(), "command": sys.argv,
@@ -217,12 +220,7 @@ def train_command(args: argparse.Namespace) -> int:
     os.makedirs(args.out, exist_ok=True)
     write_log(os.path.join(args.out, "training_log.jsonl"), history)
     if args.no_onnx:
-        export.write_safetensors(os.path.join(args.out, export.HEAD_FILE), export.head_tensors(head))
-        if head.query_weights is not None:
-            export.write_safetensors(os.path.join(args.out, export.QUERY_WEIGHTS_FILE),
-                                     {"query_weights": torch.relu(head.query_weights.detach()).to(torch.float16)})
-        with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
-            json.dump(record, f, indent=2)
+        export.write_head_files(args.out, head, record)
     else:
         export.write_model_folder(args.out, encoder, head, vocab_path, args.max_length, description, record)
     if progress:
@@ -239,12 +237,11 @@ def export_command(args: argparse.Namespace) -> int:
     onnx_path, vocab_path = resolve_encoder(args.encoder)
     vocab = Vocabulary.load(vocab_path)
     encoder = BertEncoder.from_onnx(onnx_path)
-    head_path = os.path.join(args.head, export.HEAD_FILE) if os.path.isdir(args.head) else args.head
-    if not os.path.isfile(head_path):
-        raise DataError(f"head file not found: '{head_path}'")
-    query_path = os.path.join(os.path.dirname(head_path), export.QUERY_WEIGHTS_FILE)
-    head = export.load_head(head_path, encoder.word_embeddings, query_path if os.path.isfile(query_path) else None,
-                            vocab.special_mask())
+    try:
+        head_path, query_path = export.head_files(args.head)
+    except FileNotFoundError as e:
+        raise DataError(str(e)) from e
+    head = export.load_head(head_path, encoder.word_embeddings, query_path, vocab.special_mask())
     record_path = os.path.join(os.path.dirname(head_path), "training.json")
     record = {"exported_from": head_path}
     if os.path.isfile(record_path):

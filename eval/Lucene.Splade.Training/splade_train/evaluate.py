@@ -10,8 +10,8 @@ import math
 
 import torch
 
-from .bm25 import Bm25Index
-from .data import Collection, Example
+from .bm25 import Bm25Indexes
+from .data import Example
 from .model import SpladeHead
 from .states import HiddenStates
 
@@ -24,16 +24,12 @@ def ndcg_at_10(ranked: list[str], gains: dict[str, int]) -> float:
     return dcg / idcg if idcg > 0 else 0.0
 
 
-def holdout_pools(collections: list[Collection], holdout: list[Example], depth: int) -> dict[str, tuple[str, list[str], dict[str, int]]]:
+def holdout_pools(indexes: Bm25Indexes, holdout: list[Example], depth: int) -> dict[str, tuple[str, list[str], dict[str, int]]]:
     """Per held-out query: (collection, BM25 top-depth pool plus its relevant docs, gains)."""
     pools: dict[str, tuple[str, list[str], dict[str, int]]] = {}
-    indexes: dict[str, Bm25Index] = {}
     for e in holdout:
         if e.query in pools:
             continue
-        if e.collection not in indexes:
-            coll = next(c for c in collections if c.name == e.collection)
-            indexes[e.collection] = Bm25Index({k: d.indexed_text for k, d in coll.docs.items()})
         ranked = [k for k, _ in indexes[e.collection].search(e.query, depth)]
         pools[e.query] = (e.collection, list(dict.fromkeys(ranked + sorted(e.relevant))), {k: 1 for k in e.relevant})
     return pools

@@ -30,7 +30,8 @@ def write_safetensors(path: str, tensors: dict[str, torch.Tensor], metadata: dic
     for name, tensor in tensors.items():
         if tensor.dtype not in dtypes:
             raise ValueError(f"tensor '{name}' has dtype {tensor.dtype}; only float32 and float16 are written")
-        data = tensor.detach().contiguous().cpu().numpy().astype(tensor.detach().cpu().numpy().dtype.newbyteorder("<")).tobytes()
+        array = tensor.detach().cpu().contiguous().numpy()
+        data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
         header[name] = {"dtype": dtypes[tensor.dtype], "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
@@ -74,6 +75,26 @@ def head_tensors(head: SpladeHead, dtype: torch.dtype = torch.float16) -> dict[s
         "cls.predictions.transform.LayerNorm.bias": head.norm.bias.to(dtype),
         "cls.predictions.bias": head.bias.to(dtype),
     }
+
+
+def head_files(source: str) -> tuple[str, str | None]:
+    """(head file, query weights file or None) for a folder holding head.safetensors, or for the head file itself."""
+    head_path = os.path.join(source, HEAD_FILE) if os.path.isdir(source) else source
+    if not os.path.isfile(head_path):
+        raise FileNotFoundError(f"head file not found: '{head_path}'")
+    query_path = os.path.join(os.path.dirname(head_path), QUERY_WEIGHTS_FILE)
+    return head_path, query_path if os.path.isfile(query_path) else None
+
+
+def write_head_files(folder: str, head: SpladeHead, record: dict) -> None:
+    """head.safetensors, query_weights.safetensors (when the head has them) and training.json."""
+    os.makedirs(folder, exist_ok=True)
+    write_safetensors(os.path.join(folder, HEAD_FILE), head_tensors(head))
+    if head.query_weights is not None:
+        write_safetensors(os.path.join(folder, QUERY_WEIGHTS_FILE),
+                          {"query_weights": torch.relu(head.query_weights.detach()).to(torch.float16)})
+    with open(os.path.join(folder, "training.json"), "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=2)
 
 
 def load_head(path: str, embeddings: torch.Tensor, query_weights_path: str | None = None,
@@ -152,10 +173,7 @@ def write_model_folder(folder: str, encoder: BertEncoder, head: SpladeHead, voca
                                         OUTPUT_NAME: {0: "batch"}})
     os.replace(temp, os.path.join(folder, "model.onnx"))
     shutil.copyfile(vocab_path, os.path.join(folder, "vocab.txt"))
-    write_safetensors(os.path.join(folder, HEAD_FILE), head_tensors(head))
-    if head.query_weights is not None:
-        write_safetensors(os.path.join(folder, QUERY_WEIGHTS_FILE),
-                          {"query_weights": torch.relu(head.query_weights.detach()).to(torch.float16)})
+    write_head_files(folder, head, training_record)
     config = {
         "max_length": max_length,
         "pooling": "Max",
@@ -166,5 +184,3 @@ def write_model_folder(folder: str, encoder: BertEncoder, head: SpladeHead, voca
     }
     with open(os.path.join(folder, "splade_config.json"), "w", encoding="utf-8") as f:
         json.dump(config, f, indent=2)
-    with open(os.path.join(folder, "training.json"), "w", encoding="utf-8") as f:
-        json.dump(training_record, f, indent=2)

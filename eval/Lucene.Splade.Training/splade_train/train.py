@@ -6,12 +6,12 @@ import json
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
-from .bm25 import Bm25Index, mine_negatives
+from .bm25 import Bm25Indexes, mine_negatives
 from .data import Collection, Example
 from .model import SpladeHead, contrastive_loss, flops, lambda_at
 from .states import HiddenStates
@@ -51,18 +51,14 @@ class PreparedData:
     texts: list[str] = field(default_factory=list)  # every text the encoder must see
 
 
-def prepare(collections: list[Collection], examples: list[Example], tokenizer: WordPieceTokenizer, depth: int,
+def prepare(collections: list[Collection], examples: list[Example], indexes: Bm25Indexes, depth: int,
             progress: bool = True) -> PreparedData:
     """Mines BM25 hard negatives per example (within its collection) and lists the texts to encode."""
     docs = {k: d.indexed_text for c in collections for k, d in c.docs.items()}
-    indexes = {}
     prepared_labeled, prepared_self = [], []
     mined: dict[tuple[str, str], list[str]] = {}
     started = time.time()
     for n, e in enumerate(examples, 1):
-        if e.collection not in indexes:
-            coll = next(c for c in collections if c.name == e.collection)
-            indexes[e.collection] = Bm25Index({k: d.indexed_text for k, d in coll.docs.items()})
         key = (e.collection, e.query)
         if key not in mined:
             mined[key] = mine_negatives(indexes[e.collection], e.query, e.relevant, depth)
@@ -250,7 +246,3 @@ def write_log(path: str, records: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in records:
             f.write(json.dumps(r) + "\n")
-
-
-def config_dict(config: TrainConfig) -> dict:
-    return asdict(config)
