@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 import torch
 
-from . import export
+from . import export, model_negatives
 from .bert_onnx import BertEncoder, OnnxModelError
 from .bm25 import Bm25Indexes
 from .data import DataError, load_beir, load_corpus, load_pairs, self_supervised, split_holdout, Collection
@@ -21,7 +21,7 @@ from .evaluate import evaluate, holdout_pools, trim_pools
 from .model import SpladeHead
 from .states import cached, file_sha256
 from .tokenizer import Vocabulary, WordPieceTokenizer
-from .train import TrainConfig, Trainer, idf_weights, init_head, prepare, write_log
+from .train import SAMPLING, TrainConfig, Trainer, add_model_negatives, idf_weights, init_head, prepare, write_log
 
 
 def default_encoder() -> str | None:
@@ -81,6 +81,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     t.add_argument("--lambda-d", type=float, default=1e-3, help="FLOPS weight for documents (higher: fewer document terms)")
     t.add_argument("--lambda-warmup", type=int, default=300, help="steps of quadratic warm-up of the lambdas")
     t.add_argument("--negatives-depth", type=int, default=30, help="BM25 hard negatives are drawn from this depth")
+    t.add_argument("--model-negatives", type=int, default=0, metavar="DEPTH",
+                   help="also mine hard negatives with the starting model (--init-from, or the fresh head) over each "
+                        "labeled collection's whole corpus: its top DEPTH non-relevant documents per query (default 0: off)")
+    t.add_argument("--model-negatives-skip", type=int, default=0,
+                   help="skip the model's first N non-relevant documents per query (likely unjudged relevant ones)")
+    t.add_argument("--model-negatives-fraction", type=float, default=0.5,
+                   help="share of hard negatives drawn from the model-mined ones where a query has both kinds")
+    t.add_argument("--sampling", choices=sorted(SAMPLING), default="collections",
+                   help="how labeled pairs are drawn: " + "; ".join(f"{k}: {v}" for k, v in SAMPLING.items())
+                        + " (default: collections)")
     t.add_argument("--self-supervised-fraction", type=float, default=0.3, help="share of self-supervised pairs per batch")
     t.add_argument("--anchor-weight", type=float, default=0.0,
                    help="weight of a loss that makes each document token predict its own word piece (keeps terms lexical)")
@@ -183,12 +193,17 @@ def train_command(args: argparse.Namespace) -> int:
     data = prepare(collections, examples, indexes, args.negatives_depth, progress)
     pools = holdout_pools(indexes, holdout, 50) if holdout else {}
     texts = set(data.texts) | set(pools) | {data.docs[k] for _, pool, _ in pools.values() for k in pool}
+    if args.model_negatives > 0:  # the model ranks each labeled collection's whole corpus
+        labeled_collections = {e.collection for e in train_labeled}
+        texts |= {d.indexed_text for c in collections if c.name in labeled_collections for d in c.docs.values()}
     states = cached(onnx_path, encoder, tokenizer, sorted(texts), args.cache, progress)
     encoded_at = time.time()
 
     config = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.learning_rate,
                          lambda_q=args.lambda_q, lambda_d=args.lambda_d, lambda_warmup=args.lambda_warmup,
-                         hard_negatives_depth=args.negatives_depth, self_supervised_fraction=fraction,
+                         hard_negatives_depth=args.negatives_depth, model_negatives_depth=args.model_negatives,
+                         model_negatives_fraction=args.model_negatives_fraction, self_supervised_fraction=fraction,
+                         sampling=args.sampling,
                          inference_free=not args.no_inference_free, anchor_weight=args.anchor_weight, seed=args.seed, log_every=args.log_every,
                          threads=torch.get_num_threads())
     special = vocab.special_mask()
@@ -198,6 +213,11 @@ def train_command(args: argparse.Namespace) -> int:
     init_head(head, states, sample, idf_weights(tokenizer, corpus_texts, len(vocab)) if config.inference_free else None, args.init_z)
     if args.init_from:
         start_from(head, args.init_from)
+    with_model_negatives = 0
+    if args.model_negatives > 0:
+        mined = model_negatives.mine(head, states, collections, [t.example for t in data.labeled], args.model_negatives,
+                                     args.model_negatives_skip, progress=progress)
+        with_model_negatives = add_model_negatives(data, mined)
     trainer = Trainer(head, states, data, tokenizer, config, special)
     history = trainer.run(progress)
     trained_at = time.time()
@@ -208,6 +228,7 @@ def train_command(args: argparse.Namespace) -> int:
         "tool": "splade_train", "base_encoder": onnx_path, "base_encoder_sha256": file_sha256(onnx_path),
         "sources": sources, "self_supervised": args.self_supervised, "init_from": args.init_from, "init_z": args.init_z,
         "pairs": {"labeled_train": len(data.labeled), "self_supervised": len(data.self_supervised),
+                  "with_model_negatives": with_model_negatives,
                   "labeled_holdout": len(holdout), "holdout_queries": len(pools)},
         "texts_encoded": len(texts), "config": asdict(config), "max_length": args.max_length,
         "seconds": {"encode": round(encoded_at - started, 1), "train": round(trained_at - encoded_at, 1)},

@@ -1,4 +1,4 @@
-"""The training loop: contrastive loss with in-batch and BM25 hard negatives, FLOPS regularization, logging."""
+"""The training loop: contrastive loss with in-batch, BM25 and model-mined hard negatives, FLOPS regularization, logging."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ class TrainConfig:
     lambda_d: float = 1e-3
     lambda_warmup: int = 300
     hard_negatives_depth: int = 30
+    model_negatives_depth: int = 0
+    model_negatives_fraction: float = 0.5
     self_supervised_fraction: float = 0.3
+    sampling: str = "collections"  # how labeled pairs are drawn: see SAMPLING
     inference_free: bool = True
     inference_free_weight: float = 1.0
     anchor_weight: float = 0.0
@@ -37,10 +40,18 @@ class TrainConfig:
     threads: int = 0  # 0 = all cores
 
 
+SAMPLING = {
+    "pairs": "every labeled pair equally likely (queries with many judged documents dominate)",
+    "queries": "a query uniformly, then one of its relevant documents",
+    "collections": "a collection uniformly, then a query of it uniformly, then one of its relevant documents",
+}
+
+
 @dataclass
 class TrainingExample:
     example: Example
-    negatives: list[str]
+    negatives: list[str]  # BM25
+    model_negatives: list[str] = field(default_factory=list)  # mined with the model (model_negatives.mine)
 
 
 @dataclass
@@ -74,6 +85,15 @@ def prepare(collections: list[Collection], examples: list[Example], indexes: Bm2
     return PreparedData(docs, prepared_labeled, prepared_self, texts)
 
 
+def add_model_negatives(data: PreparedData, mined: dict[tuple[str, str], list[str]]) -> int:
+    """Attaches ``model_negatives.mine``'s lists to the labeled examples; returns how many examples got some."""
+    count = 0
+    for item in data.labeled:
+        item.model_negatives = list(mined.get((item.example.collection, item.example.query), []))
+        count += bool(item.model_negatives)
+    return count
+
+
 def skip_tokens(tokenizer: WordPieceTokenizer, prefix: str) -> int:
     """How many leading tokens ([CLS] and the prefix's pieces) a self-supervised positive leaves out of pooling."""
     if not prefix:
@@ -92,6 +112,22 @@ class Trainer:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: learning_rate_factor(s, config.steps))
         self.history: list[dict] = []
         self._skip_cache: dict[str, int] = {}
+        if config.sampling not in SAMPLING:
+            raise ValueError(f"unknown sampling '{config.sampling}': use one of {', '.join(SAMPLING)}")
+        # collection -> its queries' labeled pairs, in a fixed order so a seed gives the same batches
+        grouped: dict[str, dict[str, list[TrainingExample]]] = {}
+        for item in data.labeled:
+            grouped.setdefault(item.example.collection, {}).setdefault(item.example.query, []).append(item)
+        self._by_collection = [list(queries.values()) for _, queries in sorted(grouped.items())]
+        self._by_query = [pairs for queries in self._by_collection for pairs in queries]
+
+    def _labeled(self) -> TrainingExample:
+        """One labeled pair, drawn as ``config.sampling`` says."""
+        sampling = self.config.sampling
+        if sampling == "pairs":
+            return self.rng.choice(self.data.labeled)
+        queries = self.rng.choice(self._by_collection) if sampling == "collections" else self._by_query
+        return self.rng.choice(self.rng.choice(queries))
 
     def _batch(self) -> list[TrainingExample]:
         c = self.config
@@ -109,12 +145,21 @@ class Trainer:
                 acc += w
                 if r <= acc:
                     break
-            item = self.rng.choice(pool)
+            item = self._labeled() if pool is self.data.labeled else self.rng.choice(pool)
             if item.example.query in queries:
                 continue  # one pair per query per batch keeps the softmax targets unique
             queries.add(item.example.query)
             batch.append(item)
         return batch
+
+    def _negative(self, item: TrainingExample) -> str | None:
+        """A BM25 or (with probability ``model_negatives_fraction``) a model-mined hard negative of the example."""
+        pools = [item.negatives, item.model_negatives]
+        if item.negatives and item.model_negatives:
+            pool = pools[1] if self.rng.random() < self.config.model_negatives_fraction else pools[0]
+        else:
+            pool = item.negatives or item.model_negatives
+        return self.rng.choice(pool) if pool else None
 
     def _doc_hidden(self, key: str, skip_prefix: str) -> torch.Tensor:
         hidden = self.states.hidden(self.data.docs[key])
@@ -149,8 +194,8 @@ class Trainer:
             doc_keys.append(item.example.doc_key)
             doc_hidden.append(self._doc_hidden(item.example.doc_key, item.example.skip_prefix))
         for item in batch:
-            if item.negatives:
-                neg = self.rng.choice(item.negatives)
+            neg = self._negative(item)
+            if neg is not None:
                 doc_keys.append(neg)
                 doc_hidden.append(self.states.hidden(self.data.docs[neg]))
         false_negatives = torch.zeros(len(batch), len(doc_keys), dtype=torch.bool)

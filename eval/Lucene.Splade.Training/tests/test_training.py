@@ -15,13 +15,13 @@ import unittest
 
 import torch
 
-from splade_train import bm25, data, export, tiny
+from splade_train import bm25, data, export, model_negatives, tiny
 from splade_train.bert_onnx import BertEncoder, OnnxModelError, load_bert_state
 from splade_train.cli import main
 from splade_train.evaluate import ndcg_at_10
 from splade_train.model import MaxPooledLogits, SpladeHead, contrastive_loss, flops, lambda_at
 from splade_train.tokenizer import Vocabulary, WordPieceTokenizer, basic_tokenize
-from splade_train.train import learning_rate_factor, skip_tokens
+from splade_train.train import PreparedData, TrainConfig, Trainer, TrainingExample, learning_rate_factor, skip_tokens
 
 
 def write(path: str, text: str) -> str:
@@ -129,6 +129,60 @@ class Bm25Tests(unittest.TestCase):
         self.assertEqual(["a", "b"], ranked)  # c has neither term
         self.assertEqual(["b"], bm25.mine_negatives(index, "sea whales", frozenset({"a"}), 5))
         self.assertAlmostEqual(math.log(1 + (3 - 1 + 0.5) / 1.5), index.idf("whales"))
+
+
+class ModelNegativesTests(unittest.TestCase):
+    class Table:
+        """Stands in for the head and the hidden states: each text's 'hidden state' is its row in a weight table."""
+
+        def __init__(self, rows: dict[str, list[float]]):
+            self.texts = list(rows)
+            self.weights = torch.tensor([rows[t] for t in self.texts])
+            self.bias = torch.zeros(self.weights.shape[1])
+
+        def hidden(self, text: str) -> torch.Tensor:
+            return torch.tensor([self.texts.index(text)])
+
+        def pool(self, hidden: list[torch.Tensor]) -> torch.Tensor:
+            return self.weights[torch.cat(hidden)]
+
+    def test_top_non_relevant_documents_by_exact_dot_product(self):
+        docs = {"c/a": data.Document("c/a", "", "doc a"), "c/b": data.Document("c/b", "", "doc b"),
+                "c/c": data.Document("c/c", "", "doc c"), "c/d": data.Document("c/d", "", "doc d")}
+        table = self.Table({"doc a": [1, 0, 0], "doc b": [0, 2, 0], "doc c": [0, 1, 1], "doc d": [0, 0, 0],
+                            "query": [1, 1, 0]})
+        collection = data.Collection("c", docs, [])
+        example = data.Example("query", "c/a", "c", frozenset({"c/a"}))
+        # scores: a 1 (relevant), b 2, c 1, d 0 (never a negative: it shares nothing with the query)
+        self.assertEqual({("c", "query"): ["c/b", "c/c"]},
+                         model_negatives.mine(table, table, [collection], [example], depth=5, progress=False))
+        self.assertEqual({("c", "query"): ["c/c"]},
+                         model_negatives.mine(table, table, [collection], [example], depth=5, skip=1, progress=False))
+        self.assertEqual({}, model_negatives.mine(table, table, [collection], [example], depth=0, progress=False))
+
+
+class SamplingTests(unittest.TestCase):
+    @staticmethod
+    def draws(sampling: str, n: int = 2000) -> dict[str, int]:
+        # collection "a": one query with one judged document; "b": one query with 99
+        labeled = [TrainingExample(data.Example("qa", "a/0", "a", frozenset({"a/0"})), [])]
+        labeled += [TrainingExample(data.Example("qb", f"b/{i}", "b", frozenset()), []) for i in range(99)]
+        trainer = Trainer(SpladeHead(torch.randn(5, 4)), None, PreparedData({}, labeled, []), None,
+                          TrainConfig(sampling=sampling), torch.zeros(5, dtype=torch.bool))
+        counts = {"a": 0, "b": 0}
+        for _ in range(n):
+            counts[trainer._labeled().example.collection] += 1
+        return counts
+
+    def test_collections_and_queries_are_drawn_uniformly_not_by_pair_count(self):
+        for sampling in ("collections", "queries"):
+            counts = self.draws(sampling)
+            self.assertTrue(850 < counts["a"] < 1150, (sampling, counts))
+        self.assertLess(self.draws("pairs")["a"], 60)
+
+    def test_unknown_sampling_is_refused(self):
+        with self.assertRaises(ValueError):
+            self.draws("nope", 1)
 
 
 class ModelTests(unittest.TestCase):
@@ -319,6 +373,17 @@ class EndToEndTests(unittest.TestCase):
             log = [json.loads(line) for line in f]
         self.assertGreater(log[0]["anchor_loss"], 0.0)
         self.assertLess(log[-1]["anchor_loss"], log[0]["anchor_loss"])
+
+    def test_model_mined_negatives_are_used_and_recorded(self):
+        out = os.path.join(self.dir.name, "mined")
+        code = main(["train", "--encoder", self.encoder, "--corpus", self.corpus, "--pairs", self.pairs, "--holdout", "0",
+                     "--steps", "10", "--batch-size", "6", "--log-every", "5", "--cache", "", "--quiet", "--threads", "1",
+                     "--max-length", "64", "--no-onnx", "--init-z", "0.5", "--model-negatives", "3", "--out", out])
+        self.assertEqual(0, code)
+        with open(os.path.join(out, "training.json"), encoding="utf-8") as f:
+            record = json.load(f)
+        self.assertGreater(record["pairs"]["with_model_negatives"], 0)
+        self.assertEqual(3, record["config"]["model_negatives_depth"])
 
     def test_missing_data_is_a_clear_error(self):
         code = main(["train", "--encoder", self.encoder, "--out", os.path.join(self.dir.name, "x"), "--quiet"])
