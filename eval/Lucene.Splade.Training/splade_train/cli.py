@@ -74,6 +74,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         "file), e.g. the shipped one in src/Lucene.Splade/Embedded/Weights; default: a fresh head")
     t.add_argument("--init-z", type=float, default=3.5,
                    help="a fresh head starts keeping a term where its logit is this many standard deviations above its mean")
+    t.add_argument("--train", choices=["head", "bias"], default="head",
+                   help="what training changes: the whole head (default), or only the per-term bias (and query weights), "
+                        "keeping the transform fixed so terms stay the encoder's own word-embedding matches")
     t.add_argument("--steps", type=int, default=1000)
     t.add_argument("--batch-size", type=int, default=24)
     t.add_argument("--learning-rate", type=float, default=5e-4)
@@ -213,6 +216,9 @@ def train_command(args: argparse.Namespace) -> int:
     init_head(head, states, sample, idf_weights(tokenizer, corpus_texts, len(vocab)) if config.inference_free else None, args.init_z)
     if args.init_from:
         start_from(head, args.init_from)
+    if args.train == "bias":
+        for p in list(head.dense.parameters()) + list(head.norm.parameters()):
+            p.requires_grad_(False)
     with_model_negatives = 0
     if args.model_negatives > 0:
         mined = model_negatives.mine(head, states, collections, [t.example for t in data.labeled], args.model_negatives,
@@ -226,7 +232,7 @@ def train_command(args: argparse.Namespace) -> int:
 
     record = {
         "tool": "splade_train", "base_encoder": onnx_path, "base_encoder_sha256": file_sha256(onnx_path),
-        "sources": sources, "self_supervised": args.self_supervised, "init_from": args.init_from, "init_z": args.init_z,
+        "sources": sources, "self_supervised": args.self_supervised, "trained": args.train, "init_from": args.init_from, "init_z": args.init_z,
         "pairs": {"labeled_train": len(data.labeled), "self_supervised": len(data.self_supervised),
                   "with_model_negatives": with_model_negatives,
                   "labeled_holdout": len(holdout), "holdout_queries": len(pools)},

@@ -385,6 +385,20 @@ class EndToEndTests(unittest.TestCase):
         self.assertGreater(record["pairs"]["with_model_negatives"], 0)
         self.assertEqual(3, record["config"]["model_negatives_depth"])
 
+    def test_bias_only_training_keeps_the_transform(self):
+        common = ["train", "--encoder", self.encoder, "--corpus", self.corpus, "--pairs", self.pairs, "--holdout", "0",
+                  "--batch-size", "6", "--log-every", "5", "--cache", "", "--quiet", "--threads", "1", "--max-length", "64",
+                  "--no-onnx", "--init-z", "0.5", "--learning-rate", "1e-2"]
+        fresh, trained = os.path.join(self.dir.name, "fresh"), os.path.join(self.dir.name, "bias-only")
+        self.assertEqual(0, main(common + ["--steps", "1", "--learning-rate", "1e-12", "--out", fresh]))
+        self.assertEqual(0, main(common + ["--steps", "20", "--train", "bias", "--out", trained]))
+        before, after = export.read_safetensors(os.path.join(fresh, export.HEAD_FILE)), export.read_safetensors(os.path.join(trained, export.HEAD_FILE))
+        for name, value in before.items():
+            if name.endswith("predictions.bias"):
+                self.assertFalse(torch.equal(value, after[name]), "the bias must train")
+            else:
+                torch.testing.assert_close(value, after[name], msg=f"{name} must not change")
+
     def test_missing_data_is_a_clear_error(self):
         code = main(["train", "--encoder", self.encoder, "--out", os.path.join(self.dir.name, "x"), "--quiet"])
         self.assertEqual(2, code)
