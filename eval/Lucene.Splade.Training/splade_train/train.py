@@ -154,9 +154,9 @@ class Trainer:
 
     def _negative(self, item: TrainingExample) -> str | None:
         """A BM25 or (with probability ``model_negatives_fraction``) a model-mined hard negative of the example."""
-        pools = [item.negatives, item.model_negatives]
         if item.negatives and item.model_negatives:
-            pool = pools[1] if self.rng.random() < self.config.model_negatives_fraction else pools[0]
+            use_model = self.rng.random() < self.config.model_negatives_fraction
+            pool = item.model_negatives if use_model else item.negatives
         else:
             pool = item.negatives or item.model_negatives
         return self.rng.choice(pool) if pool else None

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Lucene.Splade.Modeling;
 
 namespace Lucene.Splade.Embedded;
 
@@ -18,7 +19,7 @@ public static class EmbeddedTrainedHead
     public const string HeadFileName = "head.safetensors";
 
     /// <summary>File name of the inference-free query weights in a model folder (tensor <c>query_weights</c>).</summary>
-    public const string QueryWeightsFileName = "query_weights.safetensors";
+    public const string QueryWeightsFileName = SpladeModelFolder.QueryWeightsFileName;
 
     private const string ResourcePrefix = "Lucene.Splade.Embedded.Weights.";
     private const string HeadResource = ResourcePrefix + "head.safetensors";

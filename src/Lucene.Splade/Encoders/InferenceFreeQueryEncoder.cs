@@ -107,12 +107,7 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
             throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "maxLength must be at least 2 ([CLS] and [SEP]).");
         }
 
-        var folder = Path.GetFullPath(modelFolder);
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"SPLADE model folder not found: '{folder}'.");
-        }
-
+        var folder = SpladeModelFolder.RequireFolder(modelFolder);
         var vocabularyPath = SpladeModelFolder.RequireVocabulary(folder);
         var weightsPath = Path.Combine(folder, SpladeModelFolder.QueryWeightsFileName);
         if (!File.Exists(weightsPath))
@@ -122,8 +117,7 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
                 weightsPath);
         }
 
-        var configPath = Path.Combine(folder, SpladeModelConfig.FileName);
-        var config = File.Exists(configPath) ? SpladeModelConfig.Load(configPath) : new SpladeModelConfig();
+        var config = SpladeModelFolder.LoadConfigOf(folder);
         var vocabulary = Vocabulary.Load(vocabularyPath);
         WordPieceTokenizer tokenizer;
         try

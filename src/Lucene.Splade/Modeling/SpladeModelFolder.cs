@@ -27,6 +27,26 @@ public sealed record SpladeModelFolder(string Folder, string ModelPath, string V
     /// <exception cref="FileNotFoundException">The ONNX file or <c>vocab.txt</c> is missing (the message says what was looked for).</exception>
     public static SpladeModelFolder Resolve(string folder)
     {
+        var full = RequireFolder(folder);
+        var model = FindModel(full);
+        var vocab = RequireVocabulary(full);
+        var queryWeights = Path.Combine(full, QueryWeightsFileName);
+        return new SpladeModelFolder(full, model, vocab, FindConfig(full))
+        {
+            QueryWeightsPath = File.Exists(queryWeights) ? queryWeights : null,
+        };
+    }
+
+    /// <summary>Reads the config, or the defaults when the folder has none.</summary>
+    public SpladeModelConfig LoadConfig() => ReadConfig(ConfigPath);
+
+    /// <summary>The config of a full folder path (one that needs no ONNX file), or the defaults when it has none.</summary>
+    internal static SpladeModelConfig LoadConfigOf(string folder) => ReadConfig(FindConfig(folder));
+
+    /// <summary>The full path of an existing model folder.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    internal static string RequireFolder(string folder)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
@@ -34,18 +54,8 @@ public sealed record SpladeModelFolder(string Folder, string ModelPath, string V
             throw new DirectoryNotFoundException($"SPLADE model folder not found: '{full}'.");
         }
 
-        var model = FindModel(full);
-        var vocab = RequireVocabulary(full);
-        var config = Path.Combine(full, SpladeModelConfig.FileName);
-        var queryWeights = Path.Combine(full, QueryWeightsFileName);
-        return new SpladeModelFolder(full, model, vocab, File.Exists(config) ? config : null)
-        {
-            QueryWeightsPath = File.Exists(queryWeights) ? queryWeights : null,
-        };
+        return full;
     }
-
-    /// <summary>Reads the config, or the defaults when the folder has none.</summary>
-    public SpladeModelConfig LoadConfig() => ConfigPath is null ? new SpladeModelConfig() : SpladeModelConfig.Load(ConfigPath);
 
     /// <summary>The <c>vocab.txt</c> of a full folder path.</summary>
     /// <exception cref="FileNotFoundException">The folder has none.</exception>
@@ -60,6 +70,14 @@ public sealed record SpladeModelFolder(string Folder, string ModelPath, string V
 
         return vocab;
     }
+
+    private static string? FindConfig(string folder)
+    {
+        var config = Path.Combine(folder, SpladeModelConfig.FileName);
+        return File.Exists(config) ? config : null;
+    }
+
+    private static SpladeModelConfig ReadConfig(string? path) => path is null ? new SpladeModelConfig() : SpladeModelConfig.Load(path);
 
     private static string FindModel(string folder)
     {
