@@ -77,6 +77,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     t.add_argument("--train", choices=["head", "bias"], default="head",
                    help="what training changes: the whole head (default), or only the per-term bias (and query weights), "
                         "keeping the transform fixed so terms stay the encoder's own word-embedding matches")
+    t.add_argument("--train-top-layers", type=int, default=0, metavar="K",
+                   help="also train the encoder's top K layers (default 0: the encoder stays frozen); taken from "
+                        "--init-from when that head was trained with them")
+    t.add_argument("--layer-learning-rate", type=float, default=3e-5, help="learning rate of the top layers (default 3e-5)")
     t.add_argument("--steps", type=int, default=1000)
     t.add_argument("--batch-size", type=int, default=24)
     t.add_argument("--learning-rate", type=float, default=5e-4)
@@ -143,8 +147,9 @@ def _load_collections(args: argparse.Namespace) -> tuple[list[Collection], list[
     return collections, sources
 
 
-def start_from(head: SpladeHead, source: str) -> None:
-    """Copies a trained head (and its query weights, when the head has them and they are there) into ``head``."""
+def start_from(head: SpladeHead, source: str, encoder: BertEncoder | None = None) -> None:
+    """Copies a trained head (its query weights, when the head has them and they are there, and its trained top layers,
+    when it has them) into ``head``."""
     try:
         head_path, query_path = export.head_files(source)
     except FileNotFoundError as e:
@@ -160,6 +165,44 @@ def start_from(head: SpladeHead, source: str) -> None:
                 head.state_dict()[name].copy_(value)
             else:
                 raise DataError(f"--init-from: '{head_path}' does not fit this encoder ({name})")
+    layers_path = export.stored_top_layers(head_path)
+    if layers_path is not None and encoder is not None and head.top_layers is not None:
+        try:
+            first, layers = export.load_top_layers(layers_path, encoder)
+        except (ValueError, KeyError, RuntimeError) as e:
+            raise DataError(f"--init-from: cannot read '{layers_path}': {e}") from e
+        if first != head.first_top_layer:
+            raise DataError(f"--init-from: '{layers_path}' holds {len(layers)} top layers; this run trains {head.top_layer_count}")
+        with torch.no_grad():
+            for mine, theirs in zip(head.top_layers, layers):
+                for p, q in zip(mine.parameters(), theirs.parameters()):
+                    p.copy_(q)
+
+
+def top_layers_to_train(args: argparse.Namespace, encoder: BertEncoder) -> int:
+    """--train-top-layers, or the number of trained layers the --init-from head has when the option is not given."""
+    count = args.train_top_layers
+    if args.init_from:
+        try:
+            head_path, _ = export.head_files(args.init_from)
+        except FileNotFoundError as e:
+            raise DataError(f"--init-from: {e}") from e
+        layers_path = export.stored_top_layers(head_path)
+        if layers_path is not None:
+            try:
+                first, _ = export.load_top_layers(layers_path, encoder)
+            except (ValueError, KeyError, RuntimeError) as e:
+                raise DataError(f"--init-from: cannot read '{layers_path}': {e}") from e
+            stored = encoder.shape.layers - first
+            if count == 0:
+                count = stored
+            elif count != stored:
+                raise DataError(f"--init-from was trained with --train-top-layers {stored}; this run asks for {count}")
+    if count < 0 or count >= encoder.shape.layers:
+        raise DataError(f"--train-top-layers must be between 0 and {encoder.shape.layers - 1} for this encoder")
+    if count and args.train == "bias":
+        raise DataError("--train bias trains only the per-term bias; it cannot train encoder layers")
+    return count
 
 
 def train_command(args: argparse.Namespace) -> int:
@@ -192,6 +235,7 @@ def train_command(args: argparse.Namespace) -> int:
         raise DataError(f"vocab.txt has {len(vocab)} entries but the encoder's embedding matrix has {encoder.shape.vocab_size} rows")
     if args.max_length > encoder.shape.max_positions:
         raise DataError(f"--max-length {args.max_length} exceeds the encoder's {encoder.shape.max_positions} positions")
+    top_layers = top_layers_to_train(args, encoder)
     indexes = Bm25Indexes(collections)
     data = prepare(collections, examples, indexes, args.negatives_depth, progress)
     pools = holdout_pools(indexes, holdout, 50) if holdout else {}
@@ -199,10 +243,11 @@ def train_command(args: argparse.Namespace) -> int:
     if args.model_negatives > 0:  # the model ranks each labeled collection's whole corpus
         labeled_collections = {e.collection for e in train_labeled}
         texts |= {d.indexed_text for c in collections if c.name in labeled_collections for d in c.docs.values()}
-    states = cached(onnx_path, encoder, tokenizer, sorted(texts), args.cache, progress)
+    states = cached(onnx_path, encoder, tokenizer, sorted(texts), args.cache, progress, skip_top_layers=top_layers)
     encoded_at = time.time()
 
     config = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.learning_rate,
+                         layer_learning_rate=args.layer_learning_rate, top_layers=top_layers,
                          lambda_q=args.lambda_q, lambda_d=args.lambda_d, lambda_warmup=args.lambda_warmup,
                          hard_negatives_depth=args.negatives_depth, model_negatives_depth=args.model_negatives,
                          model_negatives_fraction=args.model_negatives_fraction, self_supervised_fraction=fraction,
@@ -210,12 +255,14 @@ def train_command(args: argparse.Namespace) -> int:
                          inference_free=not args.no_inference_free, anchor_weight=args.anchor_weight, seed=args.seed, log_every=args.log_every,
                          threads=torch.get_num_threads())
     special = vocab.special_mask()
-    head = SpladeHead(encoder.word_embeddings, inference_free=config.inference_free, excluded=special)
+    first_top, trainable = export.trainable_top_layers(encoder, top_layers) if top_layers else (0, None)
+    head = SpladeHead(encoder.word_embeddings, inference_free=config.inference_free, excluded=special,
+                      top_layers=trainable, first_top_layer=first_top)
     corpus_texts = sorted(set(data.docs.values()))
     sample = [data.docs[e.example.doc_key] for e in (data.labeled + data.self_supervised)[:: max(1, len(examples) // 32)]][:32]
     init_head(head, states, sample, idf_weights(tokenizer, corpus_texts, len(vocab)) if config.inference_free else None, args.init_z)
     if args.init_from:
-        start_from(head, args.init_from)
+        start_from(head, args.init_from, encoder)
     if args.train == "bias":
         for p in list(head.dense.parameters()) + list(head.norm.parameters()):
             p.requires_grad_(False)
@@ -269,6 +316,12 @@ def export_command(args: argparse.Namespace) -> int:
     except FileNotFoundError as e:
         raise DataError(str(e)) from e
     head = export.load_head(head_path, encoder.word_embeddings, query_path, vocab.special_mask())
+    layers_path = export.stored_top_layers(head_path)
+    if layers_path is not None:
+        try:
+            head.first_top_layer, head.top_layers = export.load_top_layers(layers_path, encoder)
+        except (ValueError, KeyError, RuntimeError) as e:
+            raise DataError(f"cannot read '{layers_path}': {e}") from e
     record_path = os.path.join(os.path.dirname(head_path), "training.json")
     record = {"exported_from": head_path}
     if os.path.isfile(record_path):
@@ -294,6 +347,8 @@ def encode_command(args: argparse.Namespace) -> int:
     if args.inference_free and not os.path.isfile(query_path):
         raise DataError(f"'{folder}' has no {export.QUERY_WEIGHTS_FILE}: the model was trained without inference-free weights")
     special = vocab.special_mask()
+    # The folder's model.onnx already holds any trained top layers (export wrote them into it), so the head here is
+    # only the MLM head on the encoder's final states.
     head = export.load_head(head_path, encoder.word_embeddings, query_path if args.inference_free else None, special)
     for text in args.texts:
         ids = tokenizer.encode(text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import re
 import shutil
 import struct
 
@@ -16,6 +18,7 @@ from .model import SpladeHead
 
 HEAD_FILE = "head.safetensors"
 QUERY_WEIGHTS_FILE = "query_weights.safetensors"
+TOP_LAYERS_FILE = "top_layers.safetensors"
 OUTPUT_NAME = "splade_weights"
 
 
@@ -77,6 +80,59 @@ def head_tensors(head: SpladeHead, dtype: torch.dtype = torch.float16) -> dict[s
     }
 
 
+def top_layer_tensors(head: SpladeHead, dtype: torch.dtype = torch.float16) -> dict[str, torch.Tensor]:
+    """The trained top encoder layers in Hugging Face names (``encoder.layer.5.attention.self.query.weight``, in
+    torch.nn.Linear's [out, in] layout), numbered as in the encoder they replace layers of."""
+    if head.top_layers is None:
+        return {}
+    return {f"encoder.layer.{head.first_top_layer + i}.{name}": value.detach().to(dtype)
+            for i, layer in enumerate(head.top_layers) for name, value in layer.state_dict().items()}
+
+
+def load_top_layers(path: str, encoder: BertEncoder) -> tuple[int, nn.ModuleList]:
+    """(index of the first layer, trained copies) of the top encoder layers stored in ``path``.
+
+    Each copy starts as the encoder's own layer and takes every tensor from the file, so a file that does not fit the
+    encoder (other shapes, missing tensors, layers the encoder does not have) is refused."""
+    tensors = read_safetensors(path)
+    by_layer: dict[int, dict[str, torch.Tensor]] = {}
+    for name, value in tensors.items():
+        m = re.fullmatch(r"encoder\.layer\.(\d+)\.(.+)", name)
+        if m is None:
+            raise ValueError(f"'{path}': unexpected tensor '{name}'")
+        by_layer.setdefault(int(m.group(1)), {})[m.group(2)] = value
+    indices = sorted(by_layer)
+    layers = encoder.encoder.layer
+    if not indices or indices != list(range(indices[0], len(layers))):
+        raise ValueError(f"'{path}' holds layers {indices}; expected the top layers of an encoder with {len(layers)}")
+    copies = nn.ModuleList()
+    for i in indices:
+        layer = copy.deepcopy(layers[i])
+        wanted = layer.state_dict()
+        if set(by_layer[i]) != set(wanted) or any(by_layer[i][k].shape != wanted[k].shape for k in wanted):
+            raise ValueError(f"'{path}': layer {i} does not fit the encoder's layer")
+        layer.load_state_dict(by_layer[i])
+        copies.append(layer)
+    return indices[0], copies
+
+
+def stored_top_layers(head_path: str) -> str | None:
+    """The top-layers file written next to a head file, or None when the head was trained on a frozen encoder."""
+    path = os.path.join(os.path.dirname(head_path), TOP_LAYERS_FILE)
+    return path if os.path.isfile(path) else None
+
+
+def trainable_top_layers(encoder: BertEncoder, count: int) -> tuple[int, nn.ModuleList]:
+    """Trainable copies of the encoder's top ``count`` layers (the encoder's own stay frozen)."""
+    layers = encoder.encoder.layer
+    if not 0 < count < len(layers):
+        raise ValueError(f"--train-top-layers must be between 1 and {len(layers) - 1} for an encoder with {len(layers)} layers")
+    copies = nn.ModuleList([copy.deepcopy(layer) for layer in layers[len(layers) - count:]])
+    for p in copies.parameters():
+        p.requires_grad_(True)
+    return len(layers) - count, copies
+
+
 def head_files(source: str) -> tuple[str, str | None]:
     """(head file, query weights file or None) for a folder holding head.safetensors, or for the head file itself."""
     head_path = os.path.join(source, HEAD_FILE) if os.path.isdir(source) else source
@@ -90,6 +146,11 @@ def write_head_files(folder: str, head: SpladeHead, record: dict) -> None:
     """head.safetensors, query_weights.safetensors (when the head has them) and training.json."""
     os.makedirs(folder, exist_ok=True)
     write_safetensors(os.path.join(folder, HEAD_FILE), head_tensors(head))
+    top_path = os.path.join(folder, TOP_LAYERS_FILE)
+    if head.top_layers is not None:
+        write_safetensors(top_path, top_layer_tensors(head))
+    elif os.path.isfile(top_path):
+        os.remove(top_path)  # a stale file would make the folder's head look like it had trained layers
     if head.query_weights is not None:
         write_safetensors(os.path.join(folder, QUERY_WEIGHTS_FILE),
                           {"query_weights": torch.relu(head.query_weights.detach()).to(torch.float16)})
@@ -130,7 +191,11 @@ class _ExportedModel(nn.Module):
     def __init__(self, encoder: BertEncoder, head: SpladeHead):
         super().__init__()
         self.embeddings = encoder.embeddings
-        self.encoder = encoder.encoder
+        self.encoder = nn.Module()
+        layers = list(encoder.encoder.layer)
+        if head.top_layers is not None:  # the trained copies replace the encoder's own top layers
+            layers = layers[: head.first_top_layer] + list(head.top_layers)
+        self.encoder.layer = nn.ModuleList(layers)
         self.cls = nn.Module()
         self.cls.predictions = nn.Module()
         self.cls.predictions.transform = nn.Module()

@@ -12,9 +12,12 @@ class SpladeHead(nn.Module):
     The same layout as Hugging Face's ``BertForMaskedLM`` head (``cls.predictions``), so the C# library plugs it into
     the ONNX graph (``EmbeddedModelOptions.MlmHeadPath``) and Hugging Face tools can read it.
     An optional per-term query weight vector is the inference-free query encoder (see ``inference_free_queries``).
+    Optional ``top_layers`` are trainable copies of the encoder's top layers: the hidden states given to ``pool`` are
+    then the output of the layers below them, and those layers run before the head (``contextualize``).
     """
 
-    def __init__(self, embeddings: torch.Tensor, inference_free: bool = False, excluded: torch.Tensor | None = None):
+    def __init__(self, embeddings: torch.Tensor, inference_free: bool = False, excluded: torch.Tensor | None = None,
+                 top_layers: nn.ModuleList | None = None, first_top_layer: int = 0):
         super().__init__()
         vocab, hidden = embeddings.shape
         self.register_buffer("embeddings", embeddings.detach().clone(), persistent=False)
@@ -25,6 +28,29 @@ class SpladeHead(nn.Module):
         self.norm = nn.LayerNorm(hidden, eps=1e-12)
         self.bias = nn.Parameter(torch.zeros(vocab))
         self.query_weights = nn.Parameter(torch.zeros(vocab)) if inference_free else None
+        self.top_layers = top_layers if top_layers is not None and len(top_layers) > 0 else None
+        self.first_top_layer = first_top_layer  # the encoder layer the first of top_layers replaces
+
+    @property
+    def top_layer_count(self) -> int:
+        return 0 if self.top_layers is None else len(self.top_layers)
+
+    def contextualize(self, hidden: list[torch.Tensor]) -> list[torch.Tensor]:
+        """Each text's states after the trainable top layers (float32); without top layers, the states themselves.
+
+        Texts are padded into one batch; padded positions get no attention, as in the encoder."""
+        if self.top_layers is None:
+            return [h.float() for h in hidden]
+        lengths = [h.shape[0] for h in hidden]
+        x = torch.zeros(len(hidden), max(lengths), hidden[0].shape[1])
+        mask = torch.zeros(len(hidden), max(lengths))
+        for i, h in enumerate(hidden):
+            x[i, : h.shape[0]] = h.float()
+            mask[i, : h.shape[0]] = 1.0
+        bias = (1.0 - mask[:, None, None, :]) * torch.finfo(x.dtype).min
+        for layer in self.top_layers:
+            x = layer(x, bias)
+        return [x[i, :n] for i, n in enumerate(lengths)]
 
     def transform(self, hidden: torch.Tensor) -> torch.Tensor:
         return self.norm(nn.functional.gelu(self.dense(hidden)))
@@ -33,10 +59,15 @@ class SpladeHead(nn.Module):
         """Full [tokens, vocab] logits (for export and tests; training uses ``pool``)."""
         return self.transform(hidden) @ self.embeddings.T + self.bias
 
-    def pool(self, hidden: list[torch.Tensor]) -> torch.Tensor:
-        """SPLADE weights [texts, vocab]: max over each text's tokens of log(1 + ReLU(logit))."""
-        lengths = [h.shape[0] for h in hidden]
-        transformed = self.transform(torch.cat(hidden).float())
+    def pool(self, hidden: list[torch.Tensor], skip: list[int] | None = None) -> torch.Tensor:
+        """SPLADE weights [texts, vocab]: max over each text's tokens of log(1 + ReLU(logit)).
+
+        ``skip[i]`` leading tokens of text i take part in the top layers' attention but not in the pooling."""
+        states = self.contextualize(hidden)
+        if skip is not None:
+            states = [s[k:] if 0 < k < s.shape[0] - 1 else s for s, k in zip(states, skip)]
+        lengths = [h.shape[0] for h in states]
+        transformed = self.transform(torch.cat(states))
         pooled = MaxPooledLogits.apply(transformed, self.embeddings, self.bias, lengths)
         return torch.log1p(torch.relu(pooled)) * self.term_mask
 

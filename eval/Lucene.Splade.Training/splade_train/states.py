@@ -1,7 +1,8 @@
 """Encoder hidden states, computed once and cached on disk.
 
-Training changes only the head on top of the frozen encoder, so each text goes through the encoder once; the cache
-(fp16, one flat tensor) makes re-runs with other lambdas or step counts start in seconds.
+Training changes only the head (and, with ``--train-top-layers K``, the encoder's top K layers) on top of the frozen
+encoder, so each text goes through the frozen layers once; the cache (fp16, one flat tensor) makes re-runs with other
+lambdas or step counts start in seconds. With K top layers in training, the cached states are those of layer L - K.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import time
 
 import torch
 
-from .bert_onnx import BertEncoder
+from .bert_onnx import BertEncoder, run_encoder
 from .tokenizer import WordPieceTokenizer
 
 
 class HiddenStates:
-    """Token ids and final hidden states of a set of texts; ``span(text)`` gives its rows."""
+    """Token ids and hidden states (final, or below the top layers in training) of a set of texts; ``span(text)``
+    gives its rows."""
 
     def __init__(self, texts: list[str], offsets: torch.Tensor, token_ids: torch.Tensor, states: torch.Tensor):
         self.index = {t: i for i, t in enumerate(texts)}
@@ -52,8 +54,14 @@ def file_sha256(path: str) -> str:
 
 
 def compute(encoder: BertEncoder, tokenizer: WordPieceTokenizer, texts: list[str], batch_tokens: int = 8192,
-            progress: bool = True) -> HiddenStates:
-    """Encodes texts in length-sorted batches (little padding) and keeps the unpadded rows as fp16."""
+            progress: bool = True, skip_top_layers: int = 0) -> HiddenStates:
+    """Encodes texts in length-sorted batches (little padding) and keeps the unpadded rows as fp16.
+
+    ``skip_top_layers`` leaves out the encoder's top layers (they are trained, so they run in each step instead)."""
+    layers = encoder.encoder.layer
+    if not 0 <= skip_top_layers < len(layers):
+        raise ValueError(f"cannot leave out {skip_top_layers} of the encoder's {len(layers)} layers")
+    frozen = layers[: len(layers) - skip_top_layers]
     texts = list(dict.fromkeys(texts))
     encoded = [tokenizer.encode(t) for t in texts]
     order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
@@ -76,7 +84,7 @@ def compute(encoder: BertEncoder, tokenizer: WordPieceTokenizer, texts: list[str
             ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
             mask[row, : len(encoded[i])] = 1
         with torch.inference_mode():
-            hidden = encoder(ids, mask)
+            hidden = run_encoder(encoder.embeddings, frozen, ids, mask)
         for row, i in enumerate(batch):
             n = len(encoded[i])
             states[offsets[i]: offsets[i] + n] = hidden[row, :n].to(torch.float16)
@@ -92,14 +100,16 @@ def compute(encoder: BertEncoder, tokenizer: WordPieceTokenizer, texts: list[str
 
 
 def cached(encoder_path: str, encoder: BertEncoder, tokenizer: WordPieceTokenizer, texts: list[str], cache_dir: str | None,
-           progress: bool = True) -> HiddenStates:
-    """``compute`` with an on-disk cache keyed by the encoder file, the max length and the texts."""
+           progress: bool = True, skip_top_layers: int = 0) -> HiddenStates:
+    """``compute`` with an on-disk cache keyed by the encoder file, the max length, the layers left out and the texts."""
     texts = sorted(set(texts))
     if not cache_dir:
-        return compute(encoder, tokenizer, texts, progress=progress)
+        return compute(encoder, tokenizer, texts, progress=progress, skip_top_layers=skip_top_layers)
     digest = hashlib.sha256()
     digest.update(file_sha256(encoder_path).encode())
     digest.update(str(tokenizer.max_length).encode())
+    if skip_top_layers:  # (absent for 0, so caches written before the option existed stay valid)
+        digest.update(f"skip_top_layers={skip_top_layers}".encode())
     for t in texts:
         digest.update(t.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
@@ -107,10 +117,10 @@ def cached(encoder_path: str, encoder: BertEncoder, tokenizer: WordPieceTokenize
     if os.path.isfile(path):
         return _load(path)
     encoder_sha = file_sha256(encoder_path)
-    superset = _find_superset(cache_dir, encoder_sha, tokenizer.max_length, texts)
+    superset = _find_superset(cache_dir, encoder_sha, tokenizer.max_length, skip_top_layers, texts)
     if superset is not None:
         return _load(superset)
-    result = compute(encoder, tokenizer, texts, progress=progress)
+    result = compute(encoder, tokenizer, texts, progress=progress, skip_top_layers=skip_top_layers)
     os.makedirs(cache_dir, exist_ok=True)
     temp = path + f".{os.getpid()}.tmp"
     texts_in_order = [None] * len(result.index)
@@ -119,19 +129,21 @@ def cached(encoder_path: str, encoder: BertEncoder, tokenizer: WordPieceTokenize
     torch.save({"texts": texts_in_order, "offsets": result.offsets, "token_ids": result.token_ids,
                 "states": result.states}, temp)
     os.replace(temp, path)
-    write_sidecar(path, encoder_sha, tokenizer.max_length, texts_in_order)
+    write_sidecar(path, encoder_sha, tokenizer.max_length, texts_in_order, skip_top_layers)
     return result
 
 
-def write_sidecar(path: str, encoder_sha: str, max_length: int, texts: list[str]) -> None:
-    """Lists a cache file's encoder, max length and texts, so a run needing a subset of them reuses the file."""
+def write_sidecar(path: str, encoder_sha: str, max_length: int, texts: list[str], skip_top_layers: int = 0) -> None:
+    """Lists a cache file's encoder, max length, layers left out and texts, so a run needing a subset of them reuses
+    the file."""
     temp = path + f".{os.getpid()}.json.tmp"
     with open(temp, "w", encoding="utf-8") as f:
-        json.dump({"encoder_sha256": encoder_sha, "max_length": max_length, "texts": texts}, f)
+        json.dump({"encoder_sha256": encoder_sha, "max_length": max_length, "skip_top_layers": skip_top_layers,
+                   "texts": texts}, f)
     os.replace(temp, path[: -len(".pt")] + ".json")
 
 
-def _find_superset(cache_dir: str, encoder_sha: str, max_length: int, texts: list[str]) -> str | None:
+def _find_superset(cache_dir: str, encoder_sha: str, max_length: int, skip_top_layers: int, texts: list[str]) -> str | None:
     if not os.path.isdir(cache_dir):
         return None
     needed = set(texts)
@@ -144,7 +156,8 @@ def _find_superset(cache_dir: str, encoder_sha: str, max_length: int, texts: lis
         except (OSError, ValueError):
             continue  # a damaged sidecar only costs a re-encode
         data = os.path.join(cache_dir, name[: -len(".json")] + ".pt")
-        if (meta.get("encoder_sha256") == encoder_sha and meta.get("max_length") == max_length and os.path.isfile(data)
+        if (meta.get("encoder_sha256") == encoder_sha and meta.get("max_length") == max_length
+                and meta.get("skip_top_layers", 0) == skip_top_layers and os.path.isfile(data)
                 and needed <= set(meta.get("texts", []))):
             return data
     return None

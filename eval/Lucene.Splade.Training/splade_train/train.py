@@ -23,6 +23,8 @@ class TrainConfig:
     steps: int = 1000
     batch_size: int = 24
     learning_rate: float = 5e-4
+    layer_learning_rate: float = 3e-5  # for the encoder's top layers, when they train (pretrained weights move slowly)
+    top_layers: int = 0
     lambda_q: float = 3e-3
     lambda_d: float = 1e-3
     lambda_warmup: int = 300
@@ -108,7 +110,12 @@ class Trainer:
         self.special = special_ids
         self.rng = random.Random(config.seed)
         self.log = log or (lambda record: None)
-        self.optimizer = torch.optim.Adam([p for p in head.parameters() if p.requires_grad], lr=config.learning_rate)
+        layer_params = {id(p) for p in head.top_layers.parameters()} if head.top_layers is not None else set()
+        groups = [{"params": [p for p in head.parameters() if p.requires_grad and id(p) not in layer_params]}]
+        if layer_params:
+            groups.append({"params": [p for p in head.top_layers.parameters() if p.requires_grad],
+                           "lr": config.layer_learning_rate})
+        self.optimizer = torch.optim.Adam(groups, lr=config.learning_rate)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: learning_rate_factor(s, config.steps))
         self.history: list[dict] = []
         self._skip_cache: dict[str, int] = {}
@@ -161,26 +168,24 @@ class Trainer:
             pool = item.negatives or item.model_negatives
         return self.rng.choice(pool) if pool else None
 
-    def _doc_hidden(self, key: str, skip_prefix: str) -> torch.Tensor:
-        hidden = self.states.hidden(self.data.docs[key])
-        if skip_prefix:
-            if skip_prefix not in self._skip_cache:
-                self._skip_cache[skip_prefix] = skip_tokens(self.tokenizer, skip_prefix)
-            skip = self._skip_cache[skip_prefix]
-            if skip < hidden.shape[0] - 1:
-                hidden = hidden[skip:]
-        return hidden
+    def _skip(self, skip_prefix: str) -> int:
+        """Leading tokens of a self-supervised positive left out of its pooling (the prefix the query was cut from)."""
+        if not skip_prefix:
+            return 0
+        if skip_prefix not in self._skip_cache:
+            self._skip_cache[skip_prefix] = skip_tokens(self.tokenizer, skip_prefix)
+        return self._skip_cache[skip_prefix]
 
     def _anchor_loss(self, batch: list[TrainingExample]) -> torch.Tensor:
         """Keeps terms lexical: each sampled document token should predict its own word piece (cross-entropy over the
         vocabulary), so the head cannot turn terms into latent codes that match unrelated documents."""
-        hidden = torch.cat([self.states.hidden(self.data.docs[item.example.doc_key]) for item in batch])
+        hidden = torch.cat(self.head.contextualize([self.states.hidden(self.data.docs[item.example.doc_key]) for item in batch]))
         ids = torch.cat([self.states.ids(self.data.docs[item.example.doc_key]) for item in batch]).long()
         keep = (~self.special[ids]).nonzero().flatten()
         if keep.numel() == 0:
             return torch.tensor(0.0)
         pick = keep[torch.randperm(keep.numel(), generator=torch.Generator().manual_seed(self.rng.randrange(1 << 30)))[: self.config.anchor_tokens]]
-        logits = self.head.logits(hidden[pick].float())
+        logits = self.head.logits(hidden[pick])
         return nn.functional.cross_entropy(logits, ids[pick])
 
     def step(self, step: int) -> dict:
@@ -188,23 +193,26 @@ class Trainer:
         batch = self._batch()
         doc_keys: list[str] = []
         doc_hidden: list[torch.Tensor] = []
+        doc_skip: list[int] = []
         positives = []
         for item in batch:
             positives.append(len(doc_keys))
             doc_keys.append(item.example.doc_key)
-            doc_hidden.append(self._doc_hidden(item.example.doc_key, item.example.skip_prefix))
+            doc_hidden.append(self.states.hidden(self.data.docs[item.example.doc_key]))
+            doc_skip.append(self._skip(item.example.skip_prefix))
         for item in batch:
             neg = self._negative(item)
             if neg is not None:
                 doc_keys.append(neg)
                 doc_hidden.append(self.states.hidden(self.data.docs[neg]))
+                doc_skip.append(0)
         false_negatives = torch.zeros(len(batch), len(doc_keys), dtype=torch.bool)
         for i, item in enumerate(batch):
             for j, key in enumerate(doc_keys):
                 if j != positives[i] and key in item.example.relevant:
                     false_negatives[i, j] = True
         q_hidden = [self.states.hidden(item.example.query) for item in batch]
-        docs = self.head.pool(doc_hidden)
+        docs = self.head.pool(doc_hidden, doc_skip)
         queries = self.head.pool(q_hidden)
         target = torch.tensor(positives)
         loss_rank = contrastive_loss(queries, docs, target, false_negatives)
@@ -271,7 +279,7 @@ def init_head(head: SpladeHead, states: HiddenStates, sample_texts: list[str], i
     with torch.no_grad():
         head.dense.weight.copy_(torch.eye(head.dense.weight.shape[0]))
         head.dense.bias.fill_(0.0)
-        hidden = torch.cat([states.hidden(t) for t in sample_texts]).float()
+        hidden = torch.cat(head.contextualize([states.hidden(t) for t in sample_texts]))
         logits = head.transform(hidden) @ head.embeddings.T
         head.bias.copy_(-(logits.mean(0) + z * logits.std(0)))
         if head.query_weights is not None and idf is not None:

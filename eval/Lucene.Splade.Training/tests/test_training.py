@@ -16,7 +16,7 @@ import unittest
 import torch
 
 from splade_train import bm25, data, export, model_negatives, tiny
-from splade_train.bert_onnx import BertEncoder, OnnxModelError, load_bert_state
+from splade_train.bert_onnx import BertEncoder, OnnxModelError, load_bert_state, run_encoder
 from splade_train.cli import main
 from splade_train.evaluate import ndcg_at_10
 from splade_train.model import MaxPooledLogits, SpladeHead, contrastive_loss, flops, lambda_at
@@ -398,6 +398,65 @@ class EndToEndTests(unittest.TestCase):
                 self.assertFalse(torch.equal(value, after[name]), "the bias must train")
             else:
                 torch.testing.assert_close(value, after[name], msg=f"{name} must not change")
+
+    def test_states_below_the_top_layers_are_cached_apart(self):
+        from splade_train import states as states_module
+        from splade_train.tokenizer import Vocabulary as Vocab
+
+        onnx_path = os.path.join(self.encoder, "model.onnx")
+        encoder = BertEncoder.from_onnx(onnx_path)
+        tokenizer = WordPieceTokenizer(Vocab.load(os.path.join(self.encoder, "vocab.txt")), 64)
+        cache = os.path.join(self.dir.name, "cache-layers")
+        final = states_module.cached(onnx_path, encoder, tokenizer, ["whales swim"], cache, progress=False)
+        below = states_module.cached(onnx_path, encoder, tokenizer, ["whales swim"], cache, progress=False, skip_top_layers=1)
+        ids = torch.tensor([tokenizer.encode("whales swim")])
+        with torch.no_grad():
+            expected = run_encoder(encoder.embeddings, encoder.encoder.layer[:1], ids, torch.ones_like(ids))[0]
+            torch.testing.assert_close(below.hidden("whales swim").float(), expected, atol=2e-3, rtol=2e-3)
+            torch.testing.assert_close(final.hidden("whales swim").float(), encoder(ids, torch.ones_like(ids))[0], atol=2e-3, rtol=2e-3)
+        self.assertFalse(torch.allclose(below.hidden("whales swim").float(), final.hidden("whales swim").float()))
+
+    def test_top_layer_training_is_exported_into_the_graph_and_resumes(self):
+        common = ["train", "--encoder", self.encoder, "--corpus", self.corpus, "--pairs", self.pairs, "--holdout", "0",
+                  "--batch-size", "6", "--log-every", "5", "--cache", "", "--quiet", "--threads", "1", "--max-length", "64",
+                  "--init-z", "0.5", "--learning-rate", "3e-3", "--lambda-d", "1e-4", "--lambda-q", "1e-4"]
+        out = os.path.join(self.dir.name, "top-layer")
+        self.assertEqual(0, main(common + ["--steps", "30", "--train-top-layers", "1", "--layer-learning-rate", "1e-2",
+                                           "--out", out]))
+        with open(os.path.join(out, "training_log.jsonl"), encoding="utf-8") as f:
+            log = [json.loads(line) for line in f]
+        self.assertLess(log[-1]["rank_loss"], log[0]["rank_loss"])
+        base_state, _ = load_bert_state(os.path.join(self.encoder, "model.onnx"))
+        stored = export.read_safetensors(os.path.join(out, export.TOP_LAYERS_FILE))
+        self.assertTrue(stored and all(name.startswith("encoder.layer.1.") for name in stored), sorted(stored))
+        name = "encoder.layer.1.attention.self.query.weight"
+        self.assertFalse(torch.allclose(stored[name], base_state[name]), "the top layer must train")
+        # The folder's graph holds the trained layer 1 and the base encoder's layer 0.
+        exported_state, _ = load_bert_state(os.path.join(out, "model.onnx"))
+        torch.testing.assert_close(exported_state[name], stored[name])
+        torch.testing.assert_close(exported_state["encoder.layer.0.attention.self.query.weight"],
+                                   base_state["encoder.layer.0.attention.self.query.weight"])
+        # Training's path (frozen layer 0, trained copy of layer 1, head) and the exported encoder give the same weights.
+        vocab = Vocabulary.load(os.path.join(self.encoder, "vocab.txt"))
+        tokenizer = WordPieceTokenizer(vocab, 64)
+        base = BertEncoder.from_onnx(os.path.join(self.encoder, "model.onnx"))
+        folder_encoder = BertEncoder.from_onnx(os.path.join(out, "model.onnx"))
+        head = export.load_head(os.path.join(out, export.HEAD_FILE), base.word_embeddings, excluded=vocab.special_mask())
+        plain = export.load_head(os.path.join(out, export.HEAD_FILE), base.word_embeddings, excluded=vocab.special_mask())
+        head.first_top_layer, head.top_layers = export.load_top_layers(os.path.join(out, export.TOP_LAYERS_FILE), base)
+        ids = torch.tensor([tokenizer.encode("whales swim in the sea")])
+        with torch.no_grad():
+            below = run_encoder(base.embeddings, base.encoder.layer[:1], ids, torch.ones_like(ids))[0]
+            torch.testing.assert_close(head.pool([below]), plain.pool([folder_encoder(ids, torch.ones_like(ids))[0]]),
+                                       atol=1e-4, rtol=1e-4)
+        # A run from this head trains the same layer without being told; asking for another number is refused.
+        again = os.path.join(self.dir.name, "top-layer-again")
+        self.assertEqual(0, main(common + ["--steps", "2", "--no-onnx", "--init-from", out, "--out", again]))
+        with open(os.path.join(again, "training.json"), encoding="utf-8") as f:
+            self.assertEqual(1, json.load(f)["config"]["top_layers"])
+        self.assertTrue(os.path.isfile(os.path.join(again, export.TOP_LAYERS_FILE)))
+        self.assertEqual(2, main(common + ["--steps", "2", "--train-top-layers", "2", "--out", again]))
+        self.assertEqual(2, main(common + ["--steps", "2", "--train-top-layers", "1", "--train", "bias", "--out", again]))
 
     def test_missing_data_is_a_clear_error(self):
         code = main(["train", "--encoder", self.encoder, "--out", os.path.join(self.dir.name, "x"), "--quiet"])

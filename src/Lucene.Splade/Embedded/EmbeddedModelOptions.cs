@@ -51,6 +51,8 @@ public sealed class EmbeddedModelOptions
     /// tied word-embedding matrix. The head computes <c>logits = LayerNorm(GELU(h W^T + b)) E^T + bias</c> and the
     /// folder's graph pools <c>max_t log(1 + ReLU(logits))</c> over unmasked tokens. The cache folder's name includes a
     /// hash of the file, so a new head gets a new folder.
+    /// A head trained together with the encoder's top layers (<c>top_layers.safetensors</c> beside it) is refused
+    /// with a <see cref="NotSupportedException"/>: load the model folder the training tool wrote instead.
     /// </remarks>
     public string? MlmHeadPath { get; set; }
 }

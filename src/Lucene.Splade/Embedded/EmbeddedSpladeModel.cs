@@ -53,6 +53,7 @@ public static class EmbeddedSpladeModel
     /// <returns>The folder's full path.</returns>
     /// <exception cref="FileNotFoundException">The MiniLM assembly (or the MLM head file) was not found; the message lists where it looked.</exception>
     /// <exception cref="InvalidDataException">The assembly or head file does not hold what is expected.</exception>
+    /// <exception cref="NotSupportedException">The MLM head was trained together with the encoder's top layers.</exception>
     public static string EnsureFolder(EmbeddedModelOptions? options = null)
     {
         options ??= new EmbeddedModelOptions();
@@ -139,6 +140,9 @@ public static class EmbeddedSpladeModel
             candidates.Count > 0 ? candidates[0] : null);
     }
 
+    /// <summary>The file the training tool writes beside a head trained together with the encoder's top layers.</summary>
+    internal const string TopLayersFileName = "top_layers.safetensors";
+
     /// <summary>The cache folder's name: the head's identity, so a new calibration or head never reuses old files.</summary>
     internal static string FolderName(EmbeddedModelOptions options)
     {
@@ -155,6 +159,17 @@ public static class EmbeddedSpladeModel
         if (!File.Exists(options.MlmHeadPath))
         {
             throw new FileNotFoundException($"MLM head file not found: '{options.MlmHeadPath}'.", options.MlmHeadPath);
+        }
+
+        // The training tool writes top_layers.safetensors beside a head trained together with the encoder's top layers.
+        // That head only makes sense on those layers, which the embedded graph does not have: refuse it rather than
+        // encode with a head on states it was not trained for.
+        var topLayers = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.MlmHeadPath)) ?? ".", TopLayersFileName);
+        if (File.Exists(topLayers))
+        {
+            throw new NotSupportedException(
+                $"The MLM head '{options.MlmHeadPath}' was trained together with the encoder's top layers ('{topLayers}'), "
+                + "which the embedded model cannot apply. Load the model folder the training tool wrote with SpladeEncoder.Load(folder) instead.");
         }
 
         using var stream = File.OpenRead(options.MlmHeadPath);

@@ -35,6 +35,25 @@ public sealed class MlmHeadTests
     }
 
     [Test]
+    public void HeadTrainedWithTopLayersIsRefusedWithTheWayOut()
+    {
+        var folder = Path.Combine(EmbeddedTestSupport.CacheRoot, "head-with-layers");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "head.safetensors");
+        WriteSafetensors(path, new() { ["cls.predictions.bias"] = (new float[4], "F32") });
+        WriteSafetensors(Path.Combine(folder, "top_layers.safetensors"), new() { ["encoder.layer.5.output.dense.bias"] = (new float[4], "F32") });
+
+        var e = Assert.Throws<NotSupportedException>(() => EmbeddedSpladeModel.EnsureFolder(new EmbeddedModelOptions
+        {
+            MiniLmAssemblyPath = Support.TestPaths.MiniLmAssembly,
+            CacheDirectory = EmbeddedTestSupport.CacheRoot,
+            MlmHeadPath = path,
+        }));
+
+        Assert.That(e!.Message, Does.Contain("top layers").And.Contain("SpladeEncoder.Load"));
+    }
+
+    [Test]
     public void TrainedHeadGraphEqualsHostComputation()
     {
         var random = new Random(12345);
