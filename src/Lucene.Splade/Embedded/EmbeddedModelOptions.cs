@@ -51,8 +51,10 @@ public sealed class EmbeddedModelOptions
     /// tied word-embedding matrix. The head computes <c>logits = LayerNorm(GELU(h W^T + b)) E^T + bias</c> and the
     /// folder's graph pools <c>max_t log(1 + ReLU(logits))</c> over unmasked tokens. The cache folder's name includes a
     /// hash of the file, so a new head gets a new folder.
-    /// A head trained together with the encoder's top layers (<c>top_layers.safetensors</c> beside it) is refused
-    /// with a <see cref="NotSupportedException"/>: load the model folder the training tool wrote instead.
+    /// A head trained together with the encoder's top layers (<c>--train-top-layers</c>) has
+    /// <c>top_layers.safetensors</c> beside it, with the layers' parameters in Hugging Face names
+    /// (<c>encoder.layer.5.attention.self.query.weight</c>, ...); they replace the encoder's own before the head is
+    /// appended, and the folder's name includes their hash too.
     /// </remarks>
     public string? MlmHeadPath { get; set; }
 }

@@ -53,7 +53,6 @@ public static class EmbeddedSpladeModel
     /// <returns>The folder's full path.</returns>
     /// <exception cref="FileNotFoundException">The MiniLM assembly (or the MLM head file) was not found; the message lists where it looked.</exception>
     /// <exception cref="InvalidDataException">The assembly or head file does not hold what is expected.</exception>
-    /// <exception cref="NotSupportedException">The MLM head was trained together with the encoder's top layers.</exception>
     public static string EnsureFolder(EmbeddedModelOptions? options = null)
     {
         options ??= new EmbeddedModelOptions();
@@ -140,8 +139,13 @@ public static class EmbeddedSpladeModel
             candidates.Count > 0 ? candidates[0] : null);
     }
 
-    /// <summary>The file the training tool writes beside a head trained together with the encoder's top layers.</summary>
-    internal const string TopLayersFileName = "top_layers.safetensors";
+    /// <summary>The trained top encoder layers the training tool writes beside a head trained together with them.</summary>
+    /// <returns>The file's path, or null when the head was trained on the frozen encoder.</returns>
+    internal static string? TopLayersBeside(string headPath)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(headPath)) ?? ".", EmbeddedTrainedHead.TopLayersFileName);
+        return File.Exists(path) ? path : null;
+    }
 
     /// <summary>The cache folder's name: the head's identity, so a new calibration or head never reuses old files.</summary>
     internal static string FolderName(EmbeddedModelOptions options)
@@ -161,19 +165,13 @@ public static class EmbeddedSpladeModel
             throw new FileNotFoundException($"MLM head file not found: '{options.MlmHeadPath}'.", options.MlmHeadPath);
         }
 
-        // The training tool writes top_layers.safetensors beside a head trained together with the encoder's top layers.
-        // That head only makes sense on those layers, which the embedded graph does not have: refuse it rather than
-        // encode with a head on states it was not trained for.
-        var topLayers = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.MlmHeadPath)) ?? ".", TopLayersFileName);
-        if (File.Exists(topLayers))
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in new[] { options.MlmHeadPath, TopLayersBeside(options.MlmHeadPath) }.OfType<string>())
         {
-            throw new NotSupportedException(
-                $"The MLM head '{options.MlmHeadPath}' was trained together with the encoder's top layers ('{topLayers}'), "
-                + "which the embedded model cannot apply. Load the model folder the training tool wrote with SpladeEncoder.Load(folder) instead.");
+            sha.AppendData(File.ReadAllBytes(file));
         }
 
-        using var stream = File.OpenRead(options.MlmHeadPath);
-        var hash = Convert.ToHexString(SHA256.HashData(stream).AsSpan(0, 8)).ToLowerInvariant();
+        var hash = Convert.ToHexString(sha.GetHashAndReset().AsSpan(0, 8)).ToLowerInvariant();
         return FormattableString.Invariant($"minilm-l6-splade-mlm-{hash}-g{EmbeddedCalibration.GraphVersion}");
     }
 
@@ -211,6 +209,10 @@ public static class EmbeddedSpladeModel
             headPath = Path.Combine(folder, EmbeddedTrainedHead.HeadFileName);
             WriteAtomically(headPath, temp => EmbeddedTrainedHead.CopyHead(temp));
             WriteAtomically(Path.Combine(folder, EmbeddedTrainedHead.QueryWeightsFileName), temp => EmbeddedTrainedHead.CopyQueryWeights(temp));
+            if (EmbeddedTrainedHead.HasTopLayers)
+            {
+                WriteAtomically(Path.Combine(folder, EmbeddedTrainedHead.TopLayersFileName), temp => EmbeddedTrainedHead.CopyTopLayers(temp));
+            }
         }
 
         var config = new SpladeModelConfig
@@ -236,6 +238,13 @@ public static class EmbeddedSpladeModel
         }
         else
         {
+            // A head trained together with the encoder's top layers comes with them; they go into the encoder first.
+            var topLayers = TopLayersBeside(headPath!);
+            if (topLayers is not null)
+            {
+                EncoderLayerPatch.Apply(model, Modeling.SafetensorsFile.Read(topLayers).ReadAllFloats(), topLayers);
+            }
+
             SpladeHeadGraph.AppendMlmHead(model, MlmHeadWeights.Load(headPath!), excluded);
         }
 

@@ -21,10 +21,17 @@ public static class EmbeddedTrainedHead
     /// <summary>File name of the inference-free query weights in a model folder (tensor <c>query_weights</c>).</summary>
     public const string QueryWeightsFileName = SpladeModelFolder.QueryWeightsFileName;
 
+    /// <summary>
+    /// File name of the encoder's top layers, trained together with the head, in a model folder (Hugging Face names,
+    /// <c>encoder.layer.N.*</c>); absent when the head was trained on the frozen encoder.
+    /// </summary>
+    public const string TopLayersFileName = "top_layers.safetensors";
+
     private const string ResourcePrefix = "Lucene.Splade.Embedded.Weights.";
     private const string HeadResource = ResourcePrefix + "head.safetensors";
     private const string QueryWeightsResource = ResourcePrefix + "query_weights.safetensors";
     private const string RecordResource = ResourcePrefix + "training.json";
+    private const string TopLayersResource = ResourcePrefix + TopLayersFileName;
 
     private static readonly Lazy<string> LazyId = new(ComputeId);
 
@@ -54,6 +61,11 @@ public static class EmbeddedTrainedHead
 
     internal static void CopyQueryWeights(string path) => CopyTo(QueryWeightsResource, path);
 
+    /// <summary>Whether the shipped head comes with trained top encoder layers.</summary>
+    internal static bool HasTopLayers => typeof(EmbeddedTrainedHead).Assembly.GetManifestResourceInfo(TopLayersResource) is not null;
+
+    internal static void CopyTopLayers(string path) => CopyTo(TopLayersResource, path);
+
     private static void CopyTo(string resource, string path)
     {
         using var source = Open(resource);
@@ -68,7 +80,7 @@ public static class EmbeddedTrainedHead
     private static string ComputeId()
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var resource in new[] { HeadResource, QueryWeightsResource })
+        foreach (var resource in HasTopLayers ? new[] { HeadResource, QueryWeightsResource, TopLayersResource } : [HeadResource, QueryWeightsResource])
         {
             using var stream = Open(resource);
             var buffer = new byte[81920];

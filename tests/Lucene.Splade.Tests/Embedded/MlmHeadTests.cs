@@ -35,22 +35,76 @@ public sealed class MlmHeadTests
     }
 
     [Test]
-    public void HeadTrainedWithTopLayersIsRefusedWithTheWayOut()
+    public void TopLayerPatchWritesLinearWeightsTransposedAndNamedTensorsByName()
+    {
+        var model = EmbeddedSpladeModel.ReadModel(Support.TestPaths.MiniLmAssembly);
+        var untouched = EncoderLayerPatch.Read(model, "encoder.layer.4.attention.self.query.weight");
+        var random = new Random(7);
+        var query = Enumerable.Range(0, Hidden * Hidden).Select(_ => (float)random.NextDouble()).ToArray();
+        var intermediate = Enumerable.Range(0, 1536 * Hidden).Select(_ => (float)random.NextDouble()).ToArray();
+        var norm = Enumerable.Range(0, Hidden).Select(i => (float)i).ToArray();
+
+        EncoderLayerPatch.Apply(model, new Dictionary<string, float[]>
+        {
+            ["encoder.layer.5.attention.self.query.weight"] = query,
+            ["encoder.layer.5.intermediate.dense.weight"] = intermediate,
+            ["encoder.layer.5.output.LayerNorm.bias"] = norm,
+        }, "test");
+
+        Assert.That(EncoderLayerPatch.Read(model, "encoder.layer.5.attention.self.query.weight"), Is.EqualTo(query));
+        Assert.That(EncoderLayerPatch.Read(model, "encoder.layer.5.intermediate.dense.weight"), Is.EqualTo(intermediate));
+        Assert.That(EncoderLayerPatch.Read(model, "encoder.layer.5.output.LayerNorm.bias"), Is.EqualTo(norm));
+        Assert.That(EncoderLayerPatch.Read(model, "encoder.layer.4.attention.self.query.weight"), Is.EqualTo(untouched));
+        // Stored as ONNX MatMul [in, out]: element (out 1, in 0) of the PyTorch layout sits at [0, 1].
+        const string bias = "encoder.layer.5.intermediate.dense.bias";
+        var add = model.Graph.Node.Single(n => n.OpType == "Add" && n.Input.Contains(bias));
+        var matmul = model.Graph.Node.Single(n => n.Output.Contains(add.Input.Single(i => i != bias)));
+        var stored = model.Graph.Initializer.Single(t => t.Name == matmul.Input[1]);
+        Assert.That(stored.Dims, Is.EqualTo(new long[] { Hidden, 1536 }));
+        Assert.That(SpladeHeadGraph.ReadFloats(stored, Hidden * 1536)[1], Is.EqualTo(intermediate[Hidden]));
+    }
+
+    [Test]
+    public void TopLayerPatchRefusesTensorsThatDoNotFit()
+    {
+        var model = EmbeddedSpladeModel.ReadModel(Support.TestPaths.MiniLmAssembly);
+
+        var unknown = Assert.Throws<InvalidDataException>(() => EncoderLayerPatch.Apply(model, new Dictionary<string, float[]> { ["encoder.layer.9.output.LayerNorm.bias"] = new float[Hidden] }, "f.safetensors"));
+        var size = Assert.Throws<InvalidDataException>(() => EncoderLayerPatch.Apply(model, new Dictionary<string, float[]> { ["encoder.layer.5.output.dense.weight"] = new float[10] }, "f.safetensors"));
+        var other = Assert.Throws<InvalidDataException>(() => EncoderLayerPatch.Apply(model, new Dictionary<string, float[]> { ["cls.predictions.bias"] = new float[10] }, "f.safetensors"));
+
+        Assert.That(unknown!.Message, Does.Contain("encoder.layer.9.output.LayerNorm.bias").And.Contain("f.safetensors"));
+        Assert.That(size!.Message, Does.Contain("10 values"));
+        Assert.That(other!.Message, Does.Contain("not an encoder layer parameter"));
+    }
+
+    [Test]
+    public void TopLayersBesideAHeadGoIntoTheEncoderAndTheFolderName()
     {
         var folder = Path.Combine(EmbeddedTestSupport.CacheRoot, "head-with-layers");
         Directory.CreateDirectory(folder);
+        var random = new Random(3);
+        float[] Values(int n, float scale, float offset = 0) => Enumerable.Range(0, n).Select(_ => offset + (scale * (float)(random.NextDouble() - 0.5))).ToArray();
         var path = Path.Combine(folder, "head.safetensors");
-        WriteSafetensors(path, new() { ["cls.predictions.bias"] = (new float[4], "F32") });
-        WriteSafetensors(Path.Combine(folder, "top_layers.safetensors"), new() { ["encoder.layer.5.output.dense.bias"] = (new float[4], "F32") });
-
-        var e = Assert.Throws<NotSupportedException>(() => EmbeddedSpladeModel.EnsureFolder(new EmbeddedModelOptions
+        WriteSafetensors(path, new()
         {
-            MiniLmAssemblyPath = Support.TestPaths.MiniLmAssembly,
-            CacheDirectory = EmbeddedTestSupport.CacheRoot,
-            MlmHeadPath = path,
-        }));
+            ["cls.predictions.transform.dense.weight"] = (Values(Hidden * Hidden, 0.1f), "F32"),
+            ["cls.predictions.transform.dense.bias"] = (Values(Hidden, 0.1f), "F32"),
+            ["cls.predictions.transform.LayerNorm.weight"] = (Values(Hidden, 0.1f, 1), "F32"),
+            ["cls.predictions.transform.LayerNorm.bias"] = (Values(Hidden, 0.1f), "F32"),
+            ["cls.predictions.bias"] = (Values(Vocab, 1f, -2), "F32"),
+        });
+        var options = new EmbeddedModelOptions { MiniLmAssemblyPath = Support.TestPaths.MiniLmAssembly, CacheDirectory = EmbeddedTestSupport.CacheRoot, MlmHeadPath = path };
+        var withoutLayers = EmbeddedSpladeModel.FolderName(options);
+        var norm = Values(Hidden, 0.2f);
+        WriteSafetensors(Path.Combine(folder, EmbeddedTrainedHead.TopLayersFileName), new() { ["encoder.layer.5.output.LayerNorm.bias"] = (norm, "F32") });
 
-        Assert.That(e!.Message, Does.Contain("top layers").And.Contain("SpladeEncoder.Load"));
+        var built = EmbeddedSpladeModel.EnsureFolder(options);
+
+        Assert.That(Path.GetFileName(built), Is.Not.EqualTo(withoutLayers), "the layers are part of the folder's identity");
+        using var stream = File.OpenRead(Path.Combine(built, EmbeddedSpladeModel.ModelFileName));
+        var model = Onnx.ModelProto.Parser.ParseFrom(stream);
+        Assert.That(EncoderLayerPatch.Read(model, "encoder.layer.5.output.LayerNorm.bias"), Is.EqualTo(norm));
     }
 
     [Test]
