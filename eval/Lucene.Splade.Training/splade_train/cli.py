@@ -25,14 +25,17 @@ from .train import SAMPLING, TrainConfig, Trainer, add_model_negatives, idf_weig
 
 
 def default_encoder() -> str | None:
-    """The embedded default model's folder, which the C# library builds in its cache on first use."""
+    """The embedded default model's folder, which the C# library builds in its cache on first use.
+
+    Only the calibrated head's folder (``minilm-l6-splade-tied-*``) qualifies: a trained head's folder may hold
+    encoder layers trained with it, which must not become the frozen base of another run."""
     roots = []
     if os.environ.get("LUCENE_SPLADE_CACHE"):
         roots.append(os.environ["LUCENE_SPLADE_CACHE"])
     data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     roots.append(os.path.join(data_home, "Lucene.Splade"))
     for root in roots:
-        found = sorted(glob.glob(os.path.join(root, "minilm-l6-splade-*", "model.onnx")))
+        found = sorted(glob.glob(os.path.join(root, "minilm-l6-splade-tied-*", "model.onnx")))
         if found:
             return os.path.dirname(found[0])
     return None

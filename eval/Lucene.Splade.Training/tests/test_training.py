@@ -458,6 +458,17 @@ class EndToEndTests(unittest.TestCase):
         self.assertEqual(2, main(common + ["--steps", "2", "--train-top-layers", "2", "--out", again]))
         self.assertEqual(2, main(common + ["--steps", "2", "--train-top-layers", "1", "--train", "bias", "--out", again]))
 
+    def test_default_encoder_is_the_calibrated_folder_not_a_trained_one(self):
+        from unittest import mock
+        from splade_train.cli import default_encoder
+
+        root = os.path.join(self.dir.name, "xdg", "Lucene.Splade")
+        for name in ("minilm-l6-splade-mlm-0123-g1", "minilm-l6-splade-tied-top3-z3.0-g1", "minilm-l6-splade-trained-ab-g1"):
+            os.makedirs(os.path.join(root, name))
+            write(os.path.join(root, name, "model.onnx"), "x")
+        with mock.patch.dict(os.environ, {"XDG_DATA_HOME": os.path.join(self.dir.name, "xdg"), "LUCENE_SPLADE_CACHE": ""}):
+            self.assertEqual(os.path.join(root, "minilm-l6-splade-tied-top3-z3.0-g1"), default_encoder())
+
     def test_missing_data_is_a_clear_error(self):
         code = main(["train", "--encoder", self.encoder, "--out", os.path.join(self.dir.name, "x"), "--quiet"])
         self.assertEqual(2, code)
