@@ -50,6 +50,21 @@ public sealed class QueryEncoderTests
     }
 
     [Test]
+    public void Embedded_trained_names_the_shipped_trained_head_for_both_encoders()
+    {
+        var model = ConsoleRun.Of("encode", "--query", "What is the capital of France?", "-m", "embedded-trained");
+        var free = ConsoleRun.Of("encode", "--query", "What is the capital of France?", "-m", "embedded-trained", "--query-encoder", "inference-free");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(model.ExitCode, Is.EqualTo(ExitCodes.Ok), model.Output);
+            Assert.That(model.Output, Does.Contain("france").And.Contain(EmbeddedTrainedHead.Id));
+            Assert.That(free.ExitCode, Is.EqualTo(ExitCodes.Ok), free.Output);
+            Assert.That(free.Output, Does.Contain("Query encoder: inference-free").And.Contain("france"));
+        });
+    }
+
+    [Test]
     public void Search_encodes_the_query_with_the_weights()
     {
         var folder = WeightsFolder();

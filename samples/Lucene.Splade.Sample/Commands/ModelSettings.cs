@@ -10,7 +10,7 @@ namespace Lucene.Splade.Sample.Commands;
 internal class ModelSettings : CommandSettings
 {
     [CommandOption("-m|--model <FOLDER>")]
-    [Description("A SPLADE model folder (model.onnx + vocab.txt, optional splade_config.json). Default: the embedded model, or the model the index was built with.")]
+    [Description("A SPLADE model folder (model.onnx + vocab.txt, optional splade_config.json), or embedded-trained for the embedded model with the shipped trained head. Default: the embedded model, or the model the index was built with.")]
     public string? Model { get; init; }
 
     [CommandOption("--max-length <PIECES>")]

@@ -1,4 +1,3 @@
-using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 
 namespace Lucene.Splade.Sample.Models;
@@ -18,9 +17,9 @@ internal static class ModelLoader
         var folder = settings.ModelFolder;
         try
         {
-            if (folder is null || folder == EncoderSettings.EmbeddedModelName)
+            if (settings.EmbeddedFolder() is { } embedded)
             {
-                return SpladeEncoder.LoadEmbeddedDefault(options);
+                return SpladeEncoder.Load(embedded, options);
             }
 
             if (!Directory.Exists(folder))
@@ -45,9 +44,9 @@ internal static class ModelLoader
         var folder = settings.ModelFolder;
         try
         {
-            if (folder is null || folder == EncoderSettings.EmbeddedModelName)
+            if (settings.EmbeddedFolder() is { } embedded)
             {
-                return InferenceFreeQueryEncoder.Load(EmbeddedSpladeModel.EnsureFolder(), settings.MaxLength);
+                return InferenceFreeQueryEncoder.Load(embedded, settings.MaxLength);
             }
 
             if (!Directory.Exists(folder))
@@ -63,9 +62,12 @@ internal static class ModelLoader
         }
     }
 
-    /// <summary>The name an index records for the model: its full folder path, or "embedded".</summary>
+    /// <summary>The name an index records for the model: its full folder path, "embedded" or "embedded-trained".</summary>
     public static string ModelName(EncoderSettings settings) =>
-        settings.ModelFolder is null or EncoderSettings.EmbeddedModelName
-            ? EncoderSettings.EmbeddedModelName
-            : Path.GetFullPath(settings.ModelFolder);
+        settings.ModelFolder switch
+        {
+            null or EncoderSettings.EmbeddedModelName => EncoderSettings.EmbeddedModelName,
+            EncoderSettings.EmbeddedTrainedModelName => EncoderSettings.EmbeddedTrainedModelName,
+            _ => Path.GetFullPath(settings.ModelFolder),
+        };
 }
