@@ -168,18 +168,23 @@ def start_from(head: SpladeHead, source: str, encoder: BertEncoder | None = None
                 head.state_dict()[name].copy_(value)
             else:
                 raise DataError(f"--init-from: '{head_path}' does not fit this encoder ({name})")
-    layers_path = export.stored_top_layers(head_path)
-    if layers_path is not None and encoder is not None and head.top_layers is not None:
-        try:
-            first, layers = export.load_top_layers(layers_path, encoder)
-        except (ValueError, KeyError, RuntimeError) as e:
-            raise DataError(f"--init-from: cannot read '{layers_path}': {e}") from e
+    stored = read_top_layers(head_path, encoder, "--init-from: ") if encoder is not None and head.top_layers is not None else None
+    if stored is not None:
+        first, layers = stored
         if first != head.first_top_layer:
-            raise DataError(f"--init-from: '{layers_path}' holds {len(layers)} top layers; this run trains {head.top_layer_count}")
-        with torch.no_grad():
-            for mine, theirs in zip(head.top_layers, layers):
-                for p, q in zip(mine.parameters(), theirs.parameters()):
-                    p.copy_(q)
+            raise DataError(f"--init-from: '{head_path}' has {len(layers)} trained top layers; this run trains {head.top_layer_count}")
+        head.top_layers.load_state_dict(layers.state_dict())
+
+
+def read_top_layers(head_path: str, encoder: BertEncoder, context: str = ""):
+    """(first layer index, trained layers) stored beside a head file, or None when it was trained on a frozen encoder."""
+    layers_path = export.stored_top_layers(head_path)
+    if layers_path is None:
+        return None
+    try:
+        return export.load_top_layers(layers_path, encoder)
+    except (ValueError, KeyError, RuntimeError) as e:
+        raise DataError(f"{context}cannot read '{layers_path}': {e}") from e
 
 
 def top_layers_to_train(args: argparse.Namespace, encoder: BertEncoder) -> int:
@@ -190,13 +195,9 @@ def top_layers_to_train(args: argparse.Namespace, encoder: BertEncoder) -> int:
             head_path, _ = export.head_files(args.init_from)
         except FileNotFoundError as e:
             raise DataError(f"--init-from: {e}") from e
-        layers_path = export.stored_top_layers(head_path)
-        if layers_path is not None:
-            try:
-                first, _ = export.load_top_layers(layers_path, encoder)
-            except (ValueError, KeyError, RuntimeError) as e:
-                raise DataError(f"--init-from: cannot read '{layers_path}': {e}") from e
-            stored = encoder.shape.layers - first
+        found = read_top_layers(head_path, encoder, "--init-from: ")
+        if found is not None:
+            stored = encoder.shape.layers - found[0]
             if count == 0:
                 count = stored
             elif count != stored:
@@ -319,12 +320,9 @@ def export_command(args: argparse.Namespace) -> int:
     except FileNotFoundError as e:
         raise DataError(str(e)) from e
     head = export.load_head(head_path, encoder.word_embeddings, query_path, vocab.special_mask())
-    layers_path = export.stored_top_layers(head_path)
-    if layers_path is not None:
-        try:
-            head.first_top_layer, head.top_layers = export.load_top_layers(layers_path, encoder)
-        except (ValueError, KeyError, RuntimeError) as e:
-            raise DataError(f"cannot read '{layers_path}': {e}") from e
+    stored = read_top_layers(head_path, encoder)
+    if stored is not None:
+        head.first_top_layer, head.top_layers = stored
     record_path = os.path.join(os.path.dirname(head_path), "training.json")
     record = {"exported_from": head_path}
     if os.path.isfile(record_path):
