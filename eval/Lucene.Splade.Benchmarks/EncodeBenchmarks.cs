@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 
 namespace Lucene.Splade.Benchmarks;
@@ -16,7 +17,7 @@ public class EncodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _encoder = SpladeEncoder.LoadEmbeddedDefault();
+        _encoder = EmbeddedSpladeModel.LoadEncoder();
         _passage = SamplePassages.OfPieces(_encoder, 256);
     }
 
@@ -24,8 +25,8 @@ public class EncodeBenchmarks
     public void Cleanup() => _encoder.Dispose();
 
     [Benchmark(Baseline = true)]
-    public int ShortQuery() => _encoder.Encode("What is the capital of France?").Count;
+    public int ShortQuery() => _encoder.EncodeQuery("What is the capital of France?").Count;
 
     [Benchmark]
-    public int Passage256Pieces() => _encoder.Encode(_passage).Count;
+    public int Passage256Pieces() => _encoder.EncodeDocument(_passage).Count;
 }

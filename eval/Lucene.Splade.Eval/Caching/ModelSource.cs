@@ -4,6 +4,7 @@ using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Modeling;
 using Lucene.Splade.Tokenization;
+using Lucene.Splade.Vectors;
 
 namespace Lucene.Splade.Eval.Caching;
 
@@ -56,7 +57,7 @@ internal sealed class ModelSource : IDisposable
         _options = options;
         MaxLength = Math.Min(options.MaxLength ?? config.MaxLength, config.MaxLength);
         _encoder = new Lazy<SpladeEncoder>(() => SpladeEncoder.Load(files.Folder, _options));
-        _vocabulary = new Lazy<Vocabulary>(() => _encoder.IsValueCreated ? _encoder.Value.Vocabulary : Vocabulary.Load(files.VocabularyPath));
+        _vocabulary = new Lazy<Vocabulary>(() => _encoder.IsValueCreated ? _encoder.Value.Vocabulary : files.LoadTokenizer(config).Vocabulary);
         CacheKey = ComputeKey();
         if (queryEncoder == QueryEncoderKind.InferenceFree)
         {
@@ -102,7 +103,10 @@ internal sealed class ModelSource : IDisposable
     public string QueryEncoderName => QueryEncoderNames.Name(QueryEncoderKind);
 
     /// <summary>The query encoder: <see cref="Encoder"/>, or the inference-free encoder.</summary>
-    public ISparseEncoder QueryEncoder => _inferenceFree ?? (ISparseEncoder)Encoder;
+    public IQueryEncoder QueryEncoder => _inferenceFree ?? (IQueryEncoder)Encoder;
+
+    /// <summary>Encodes a batch of queries with <see cref="QueryEncoder"/>.</summary>
+    public IReadOnlyList<SparseVector> EncodeQueries(IReadOnlyList<string> queries) => QueryEncoder.EncodeQueries(queries);
 
     /// <summary>The inference-free query weights file; null when queries are encoded by the model.</summary>
     public string? QueryWeightsPath => _inferenceFree?.WeightsPath;
@@ -120,7 +124,7 @@ internal sealed class ModelSource : IDisposable
     /// <exception cref="FileNotFoundException">Inference-free queries, and the folder has no query weights.</exception>
     public static ModelSource Resolve(string? modelFolder, SpladeEncoderOptions options, QueryEncoderKind queryEncoder = QueryEncoderKind.Model)
     {
-        var folder = modelFolder ?? EmbeddedSpladeModel.EnsureFolder();
+        var folder = modelFolder ?? EmbeddedSpladeModel.FolderPath;
         var files = SpladeModelFolder.Resolve(folder);
         var config = files.LoadConfig();
         return new ModelSource(files, config, modelFolder is null, options, queryEncoder);
@@ -135,7 +139,7 @@ internal sealed class ModelSource : IDisposable
     }
 
     private string ComputeKey() =>
-        Hash($"{Description}|{Fingerprint(Files.ModelPath)}|{Fingerprint(Files.VocabularyPath)}|{MaxLength}");
+        Hash($"{Description}|{Fingerprint(Files.ModelPath)}|{Fingerprint(Files.TokenizerPath)}|{MaxLength}");
 
     private string ComputeInferenceFreeKey(string weightsPath) =>
         Hash($"{CacheKey}|{QueryEncoderNames.InferenceFree}|{Fingerprint(weightsPath)}|{(Files.ConfigPath is { } config ? Fingerprint(config) : "no config")}");

@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using Lucene.Splade.Encoders;
 using Lucene.Splade.Vectors;
 using Spectre.Console;
 
 namespace Lucene.Splade.Eval.Caching;
 
 /// <summary>Encodes many texts in batches spread over the cores (one ONNX thread per batch for a model), with a progress bar.</summary>
+/// <remarks><paramref name="encodeBatch"/> encodes one batch and must be thread-safe.</remarks>
 internal static class ParallelEncoder
 {
-    public static (IReadOnlyList<SparseVector> Vectors, double Seconds) Encode(ISparseEncoder encoder, IReadOnlyList<string> texts, string what, bool progress = true)
+    public static (IReadOnlyList<SparseVector> Vectors, double Seconds) Encode(Func<IReadOnlyList<string>, IReadOnlyList<SparseVector>> encodeBatch, IReadOnlyList<string> texts, string what, bool progress = true)
     {
         const int batchSize = 16;
         var vectors = new SparseVector[texts.Count];
@@ -26,7 +26,7 @@ internal static class ParallelEncoder
                     slice[k] = texts[start + k];
                 }
 
-                var encoded = encoder.EncodeBatch(slice);
+                var encoded = encodeBatch(slice);
                 for (var k = 0; k < count; k++)
                 {
                     vectors[start + k] = encoded[k];

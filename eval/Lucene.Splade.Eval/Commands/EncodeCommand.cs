@@ -1,6 +1,6 @@
 using Lucene.Splade.Eval.Data;
 using System.ComponentModel;
-using Lucene.Splade.Encoders;
+using Lucene.Splade.Vectors;
 using Lucene.Splade.Eval.Caching;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -31,8 +31,8 @@ internal sealed class EncodeCommand : Command<EncodeSettings>
         var cache = settings.OpenCache();
         if (settings.AdoptKey is { } oldKey)
         {
-            Adopt(cache, model.Encoder, model.CacheKey, oldKey, Path.Combine(settings.Dataset, "corpus.jsonl"), corpus.Select(d => d.Contents).ToArray(), settings.AdoptSample);
-            Adopt(cache, model.QueryEncoder, model.QueryCacheKey, oldKey, Path.Combine(settings.Dataset, "queries.jsonl"), queries.Select(q => q.Text).ToArray(), settings.AdoptSample);
+            Adopt(cache, texts => model.Encoder.EncodeDocuments(texts), model.CacheKey, oldKey, Path.Combine(settings.Dataset, "corpus.jsonl"), corpus.Select(d => d.Contents).ToArray(), settings.AdoptSample);
+            Adopt(cache, model.EncodeQueries, model.QueryCacheKey, oldKey, Path.Combine(settings.Dataset, "queries.jsonl"), queries.Select(q => q.Text).ToArray(), settings.AdoptSample);
         }
 
         var encoded = EncodedCollection.Load(settings.Dataset, corpus, queries, model, cache, !settings.NoProgress);
@@ -48,10 +48,10 @@ internal sealed class EncodeCommand : Command<EncodeSettings>
 
     /// <summary>
     /// Copies the vectors cached for <paramref name="source"/> under <paramref name="oldKey"/> to <paramref name="key"/> when
-    /// <paramref name="sample"/> texts spread over the file, encoded now by <paramref name="encoder"/>, give the same terms
+    /// <paramref name="sample"/> texts spread over the file, encoded now by <paramref name="encode"/>, give the same terms
     /// and weights (1e-4).
     /// </summary>
-    private static void Adopt(VectorCache cache, ISparseEncoder encoder, string key, string oldKey, string source, string[] texts, int sample)
+    private static void Adopt(VectorCache cache, Func<IReadOnlyList<string>, IReadOnlyList<SparseVector>> encode, string key, string oldKey, string source, string[] texts, int sample)
     {
         var oldPath = cache.PathFor(source, oldKey);
         var newPath = cache.PathFor(source, key);
@@ -68,7 +68,7 @@ internal sealed class EncodeCommand : Command<EncodeSettings>
         }
 
         var picks = Enumerable.Range(0, Math.Min(sample, texts.Length)).Select(i => (int)((long)i * texts.Length / Math.Max(1, Math.Min(sample, texts.Length)))).Distinct().ToArray();
-        var fresh = encoder.EncodeBatch(picks.Select(i => texts[i]).ToArray());
+        var fresh = encode(picks.Select(i => texts[i]).ToArray());
         for (var k = 0; k < picks.Length; k++)
         {
             var a = old.Vectors[picks[k]];

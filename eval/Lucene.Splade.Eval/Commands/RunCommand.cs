@@ -115,8 +115,7 @@ internal class RunSettings : DatasetSettings
         try
         {
             _ = ParseRuns(Runs);
-            ToOptions().IndexingOptions.Validate();
-            ToOptions().QueryPruning.Validate();
+            _ = ToOptions(); // the options check their values when they are set
         }
         catch (ArgumentException e)
         {

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Lucene.Splade.Analysis;
+using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Eval.Caching;
 using Lucene.Splade.Eval.Data;
@@ -47,7 +48,7 @@ internal sealed class SparsityCommand : Command<SparsityCommand.Settings>
 
         var queries = BeirDataset.ReadJudgedQueries(settings.Dataset, settings.Split);
         var options = new SpladeEncoderOptions { IntraOpThreads = 1 };
-        using var encoder = settings.Model is null ? SpladeEncoder.LoadEmbeddedDefault(options) : SpladeEncoder.Load(settings.Model, options);
+        using var encoder = settings.Model is null ? EmbeddedSpladeModel.LoadEncoder(options) : SpladeEncoder.Load(settings.Model, options);
 
         var clock = Stopwatch.StartNew();
         var docs = EncodeParallel(encoder, corpus.Select(d => d.Contents).ToArray(), "documents");
@@ -73,5 +74,5 @@ internal sealed class SparsityCommand : Command<SparsityCommand.Settings>
     }
 
     private static SparseVector[] EncodeParallel(SpladeEncoder encoder, string[] texts, string what) =>
-        ParallelEncoder.Encode(encoder, texts, what).Vectors.ToArray();
+        ParallelEncoder.Encode(batch => encoder.EncodeDocuments(batch), texts, what).Vectors.ToArray();
 }

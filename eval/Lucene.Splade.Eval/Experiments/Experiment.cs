@@ -90,7 +90,6 @@ internal sealed class Experiment
             encoded = EncodedCollection.Load(_dataset, corpus, allQueries, model, _cache, Progress);
             _log($"Vectors: documents {(encoded.Documents.FromCache ? "from cache" : "encoded")}, queries {(encoded.Queries.FromCache ? "from cache" : "encoded")} (query encoder: {model.QueryEncoderName}).");
             var indexing = options.IndexingOptions;
-            indexing.Validate();
             var clock = Stopwatch.StartNew();
             termFrequencies = encoded.Documents.Vectors.AsParallel().AsOrdered().Select(indexing.ToTermFrequencies).ToArray();
             quantizationSeconds = clock.Elapsed.TotalSeconds;
@@ -174,7 +173,7 @@ internal sealed class Experiment
                 termFrequencies!.Average(v => (double)v.Count),
                 termFrequencies!.Average(v => (double)v.TotalFrequency),
                 judged.Length == 0 ? 0 : judged.Average(v => (double)v.Count),
-                judged.Length == 0 ? 0 : judged.Average(v => (double)builder.Build(v).Clauses.Count),
+                judged.Length == 0 ? 0 : judged.Average(v => (double)builder.SelectTerms(v).Count),
                 bm25QueryTerms.Length == 0 ? 0 : bm25QueryTerms.Average());
         }
 
@@ -302,12 +301,12 @@ internal sealed class Experiment
 
         var texts = corpus.Take(sample).Select(d => d.Contents).ToArray();
         var encoder = _model!.Encoder;
-        _ = encoder.EncodeBatch(texts.Take(4).ToArray()); // warm-up
+        _ = encoder.EncodeDocuments(texts.Take(4).ToArray()); // warm-up
 
         var clock = Stopwatch.StartNew();
         for (var start = 0; start < texts.Length; start += 16)
         {
-            _ = encoder.EncodeBatch(texts.Skip(start).Take(16).ToArray());
+            _ = encoder.EncodeDocuments(texts.Skip(start).Take(16).ToArray());
         }
 
         var encodeSeconds = clock.Elapsed.TotalSeconds;
@@ -333,12 +332,12 @@ internal sealed class Experiment
         }
 
         var encoder = _model!.QueryEncoder; // the encoder the run's queries came from: the model, or inference-free
-        _ = encoder.Encode(queries[0].Text); // warm-up
+        _ = encoder.EncodeQuery(queries[0].Text); // warm-up
         var times = new List<double>();
         foreach (var query in queries.Take(sample))
         {
             var start = Stopwatch.GetTimestamp();
-            _ = encoder.Encode(query.Text);
+            _ = encoder.EncodeQuery(query.Text);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 

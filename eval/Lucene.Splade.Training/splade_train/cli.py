@@ -24,29 +24,30 @@ from .tokenizer import Vocabulary, WordPieceTokenizer
 from .train import SAMPLING, TrainConfig, Trainer, add_model_negatives, idf_weights, init_head, prepare, write_log
 
 
-def default_encoder() -> str | None:
-    """The embedded default model's folder, which the C# library builds in its cache on first use.
+REPOSITORY = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+EMBEDDED_MODELS = os.path.join(REPOSITORY, "src", "Lucene.Splade.Embedded", "obj", "models")
 
-    Only the calibrated head's folder (``minilm-l6-splade-tied-*``) qualifies: a trained head's folder may hold
-    encoder layers trained with it, which must not become the frozen base of another run."""
-    roots = []
-    if os.environ.get("LUCENE_SPLADE_CACHE"):
-        roots.append(os.environ["LUCENE_SPLADE_CACHE"])
-    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    roots.append(os.path.join(data_home, "Lucene.Splade"))
-    for root in roots:
-        found = sorted(glob.glob(os.path.join(root, "minilm-l6-splade-tied-*", "model.onnx")))
-        if found:
-            return os.path.dirname(found[0])
-    return None
+
+def default_encoder(models: str = EMBEDDED_MODELS) -> str | None:
+    """The embedded default model's folder, which building the solution writes under src/Lucene.Splade.Embedded.
+
+    Only a folder with the calibrated tied-embedding head qualifies: its encoder is all-MiniLM-L6-v2 untouched, while a
+    trained head's folder may hold encoder layers trained with it, which must not become the frozen base of another run."""
+    folder = os.path.join(models, "minilm-l6-splade")
+    config = os.path.join(folder, "splade_config.json")
+    if not os.path.isfile(os.path.join(folder, "model.onnx")) or not os.path.isfile(config):
+        return None
+    with open(config, encoding="utf-8") as f:
+        description = json.load(f).get("description") or ""
+    return folder if "tied-embedding SPLADE head" in description else None
 
 
 def resolve_encoder(path: str | None) -> tuple[str, str]:
     """(model.onnx, vocab.txt) of the base encoder: a model folder or an .onnx file with vocab.txt beside it."""
     path = path or default_encoder()
     if path is None:
-        raise DataError("no base encoder given and the embedded default model is not in the cache: run "
-                        "`dotnet run --project samples/Lucene.Splade.Sample -- encode --query test` once, or pass --encoder")
+        raise DataError("no base encoder given and the embedded default model has not been built: run "
+                        "`dotnet build src/Lucene.Splade.Embedded` once, or pass --encoder")
     onnx_path = path if path.endswith(".onnx") else os.path.join(path, "model.onnx")
     vocab = os.path.join(os.path.dirname(onnx_path), "vocab.txt")
     for f in (onnx_path, vocab):
@@ -61,7 +62,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="train and write a model folder")
     t.add_argument("--out", required=True, help="model folder to write")
-    t.add_argument("--encoder", help="base encoder: a model folder or model.onnx (vocab.txt beside it); default: the embedded default's cache folder")
+    t.add_argument("--encoder", help="base encoder: a model folder or model.onnx (vocab.txt beside it); default: the embedded default's folder in the build")
     t.add_argument("--beir", action="append", default=[], metavar="DIR[:SPLIT,...]",
                    help="a BEIR collection and the qrels splits to train on (train/dev; never test); corpus only without splits")
     t.add_argument("--corpus", action="append", default=[], metavar="FILE",
@@ -74,7 +75,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     t.add_argument("--check-depth", type=int, default=20, help="BM25 depth of each held-out query's pool (default 20)")
     t.add_argument("--init-from", metavar="FOLDER|FILE",
                    help="start from a trained head (a folder with head.safetensors [and query_weights.safetensors], or the "
-                        "file), e.g. the shipped one in src/Lucene.Splade/Embedded/Weights; default: a fresh head")
+                        "file), e.g. the shipped one in src/Lucene.Splade.ModelPreparation/Weights; default: a fresh head")
     t.add_argument("--init-z", type=float, default=3.5,
                    help="a fresh head starts keeping a term where its logit is this many standard deviations above its mean")
     t.add_argument("--train", choices=["head", "bias"], default="head",
@@ -115,7 +116,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     t.add_argument("--quiet", action="store_true")
     x = sub.add_parser("export", help="write a model folder (model.onnx, vocab.txt, config) for a head trained with --no-onnx")
     x.add_argument("--head", required=True, help="a folder holding head.safetensors [and query_weights.safetensors], or the file")
-    x.add_argument("--encoder", help="the base encoder the head was trained on (default: the embedded default's cache folder)")
+    x.add_argument("--encoder", help="the base encoder the head was trained on (default: the embedded default's folder in the build)")
     x.add_argument("--max-length", type=int, default=256)
     x.add_argument("--out", required=True)
     e = sub.add_parser("encode", help="encode texts with a trained model folder and print JSON (for checks)")

@@ -459,15 +459,17 @@ class EndToEndTests(unittest.TestCase):
         self.assertEqual(2, main(common + ["--steps", "2", "--train-top-layers", "1", "--train", "bias", "--out", again]))
 
     def test_default_encoder_is_the_calibrated_folder_not_a_trained_one(self):
-        from unittest import mock
         from splade_train.cli import default_encoder
 
-        root = os.path.join(self.dir.name, "xdg", "Lucene.Splade")
-        for name in ("minilm-l6-splade-mlm-0123-g1", "minilm-l6-splade-tied-top3-z3.0-g1", "minilm-l6-splade-trained-ab-g1"):
-            os.makedirs(os.path.join(root, name))
-            write(os.path.join(root, name, "model.onnx"), "x")
-        with mock.patch.dict(os.environ, {"XDG_DATA_HOME": os.path.join(self.dir.name, "xdg"), "LUCENE_SPLADE_CACHE": ""}):
-            self.assertEqual(os.path.join(root, "minilm-l6-splade-tied-top3-z3.0-g1"), default_encoder())
+        models = os.path.join(self.dir.name, "models")
+        folder = os.path.join(models, "minilm-l6-splade")
+        os.makedirs(folder)
+        self.assertIsNone(default_encoder(models), "no folder built yet")
+        write(os.path.join(folder, "model.onnx"), "x")
+        write(os.path.join(folder, "splade_config.json"), json.dumps({"description": "all-MiniLM-L6-v2 with a trained MLM head"}))
+        self.assertIsNone(default_encoder(models), "a trained head's encoder is not a frozen base")
+        write(os.path.join(folder, "splade_config.json"), json.dumps({"description": "all-MiniLM-L6-v2 (...) with a tied-embedding SPLADE head (tied-top3-z3.0-g1)"}))
+        self.assertEqual(folder, default_encoder(models))
 
     def test_missing_data_is_a_clear_error(self):
         code = main(["train", "--encoder", self.encoder, "--out", os.path.join(self.dir.name, "x"), "--quiet"])

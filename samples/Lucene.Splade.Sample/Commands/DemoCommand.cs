@@ -79,7 +79,7 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         foreach (var query in queries)
         {
             var bm25Hits = Search(searcher, Bm25Query(bm25Analyzer, query.Text), settings.Top);
-            var queryVector = encoder.Encode(query.Text);
+            var queryVector = encoder.EncodeQuery(query.Text);
             var spladeHits = Search(searcher, builder.Build(queryVector), settings.Top);
             judged += query.Relevant.Count;
             bm25Found += bm25Hits.Count(h => query.Relevant.Contains(h.Id));
@@ -111,7 +111,7 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
             Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
             {
                 var range = Enumerable.Range(b * batchSize, Math.Min(batchSize, documents.Count - (b * batchSize))).ToArray();
-                var encoded = encoder.EncodeBatch(range.Select(i => documents[i].Title + " " + documents[i].Text).ToArray());
+                var encoded = encoder.EncodeDocuments(range.Select(i => documents[i].Title + " " + documents[i].Text).ToArray());
                 for (var k = 0; k < range.Length; k++)
                 {
                     vectors[range[k]] = encoded[k];

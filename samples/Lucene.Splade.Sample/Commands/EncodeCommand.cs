@@ -49,7 +49,7 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
             AsQuery && AsDocument ? ValidationResult.Error("Choose --query or --document, not both.")
             : !QueryEncoders.IsValid(QueryEncoder) ? ValidationResult.Error(QueryEncoders.Invalid(QueryEncoder))
             : InferenceFree && !AsQuery ? ValidationResult.Error("--query-encoder inference-free encodes queries only; add --query (documents are always encoded by the model).")
-            : Checks.Pruning(new PruningOptions { TopK = QueryTopK, MinWeight = QueryMinWeight }, base.Validate());
+            : Checks.Pruning(() => new PruningOptions { TopK = QueryTopK, MinWeight = QueryMinWeight }, base.Validate());
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -57,9 +57,11 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
         // Inference-free queries need only the tokenizer and the weights; the model is loaded otherwise.
         using var model = settings.InferenceFree ? null : console.LoadModel(settings.Encoder());
         var inferenceFree = settings.InferenceFree ? console.LoadInferenceFree(settings.Encoder()) : null;
-        ISparseEncoder encoder = inferenceFree ?? (ISparseEncoder)model!;
-        var raw = encoder.Encode(settings.Text);
-        var pieces = new WordPieces(inferenceFree?.Tokenizer ?? model!.Tokenizer, settings.Text);
+        var raw = inferenceFree?.EncodeQuery(settings.Text)
+            ?? (settings.AsQuery ? model!.EncodeQuery(settings.Text) : model!.EncodeDocument(settings.Text));
+        var tokenizer = inferenceFree?.Tokenizer ?? model!.Tokenizer;
+        var vocabulary = tokenizer.Vocabulary;
+        var pieces = new WordPieces(tokenizer, settings.Text);
         var table = new Table().Border(TableBorder.Rounded).AddColumn("term").AddColumn("kind").AddColumn(new TableColumn("weight").RightAligned());
         int kept;
         if (settings.AsQuery)
@@ -68,7 +70,7 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
             kept = pruned.Count;
             foreach (var (id, weight) in pruned.ByDescendingWeight().Take(settings.Top))
             {
-                table.AddRow(Term(encoder.Vocabulary[id]), Kind(pieces, encoder.Vocabulary[id]), $"{weight:F3}");
+                table.AddRow(Term(vocabulary[id]), Kind(pieces, vocabulary[id]), $"{weight:F3}");
             }
         }
         else
@@ -88,7 +90,7 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
                 .OrderByDescending(x => x.Tf).ThenBy(x => x.Id).Take(settings.Top);
             foreach (var (id, tf) in rows)
             {
-                table.AddRow(Term(encoder.Vocabulary[id]), Kind(pieces, encoder.Vocabulary[id]), $"{weightOf[id]:F3}", tf.ToString());
+                table.AddRow(Term(vocabulary[id]), Kind(pieces, vocabulary[id]), $"{weightOf[id]:F3}", tf.ToString());
             }
         }
 

@@ -18,7 +18,7 @@ internal static class IndexModel
     /// <see cref="QueryEncoders.InferenceFree"/>, the inference-free weights of the same model folder. Dispose the
     /// result when it is <see cref="IDisposable"/>.
     /// </summary>
-    public static ISparseEncoder LoadQueryEncoder(IAnsiConsole console, QuerySettings settings, string queryEncoder)
+    public static IQueryEncoder LoadQueryEncoder(IAnsiConsole console, QuerySettings settings, string queryEncoder)
     {
         var encoderSettings = Resolve(console, settings);
         return queryEncoder == QueryEncoders.InferenceFree ? console.LoadInferenceFree(encoderSettings) : console.LoadModel(encoderSettings);

@@ -48,7 +48,7 @@ internal class QuerySettings : ModelSettings
 
     public PruningOptions QueryPruning => new() { TopK = QueryTopK, MinWeight = QueryMinWeight };
 
-    public override ValidationResult Validate() => Checks.Pruning(QueryPruning, base.Validate());
+    public override ValidationResult Validate() => Checks.Pruning(() => QueryPruning, base.Validate());
 }
 
 /// <summary>Options that decide how documents become index terms (index, encode --document).</summary>
@@ -79,13 +79,13 @@ internal class DocumentSettings : ModelSettings
 
     public override ValidationResult Validate() =>
         !(Scale > 0 && float.IsFinite(Scale)) ? ValidationResult.Error("--scale must be a positive number.")
-        : Checks.Pruning(DocumentPruning, base.Validate());
+        : Checks.Pruning(() => DocumentPruning, base.Validate());
 }
 
 internal static class Checks
 {
-    /// <summary>The library's own range checks, as a validation result.</summary>
-    public static ValidationResult Pruning(PruningOptions pruning, ValidationResult previous)
+    /// <summary>The library's own range checks (made when the options are created), as a validation result.</summary>
+    public static ValidationResult Pruning(Func<PruningOptions> pruning, ValidationResult previous)
     {
         if (!previous.Successful)
         {
@@ -94,7 +94,7 @@ internal static class Checks
 
         try
         {
-            pruning.Validate();
+            _ = pruning();
             return ValidationResult.Success();
         }
         catch (ArgumentOutOfRangeException e)

@@ -37,7 +37,7 @@ internal sealed class StatsCommand(IAnsiConsole console) : Command<StatsCommand.
 
             using var encoder = IndexModel.Load(console, settings);
             builder = new SpladeQueryBuilder(encoder.Vocabulary, Indexing.IndexLayout.Splade, settings.QueryPruning);
-            queryVectors = console.Status().Start($"Encoding {queries.Count} queries...", _ => encoder.EncodeBatch(queries));
+            queryVectors = console.Status().Start($"Encoding {queries.Count} queries...", _ => encoder.EncodeQueries(queries));
         }
 
         var report = console.Status().Start("Reading the index...", _ =>

@@ -159,7 +159,7 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
                 texts[k] = documents[start + k].Contents;
             }
 
-            var encoded = encoder.EncodeBatch(texts);
+            var encoded = encoder.EncodeDocuments(texts);
             for (var k = 0; k < count; k++)
             {
                 vectors[start + k] = encoded[k];

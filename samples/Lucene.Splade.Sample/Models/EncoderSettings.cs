@@ -8,17 +8,32 @@ namespace Lucene.Splade.Sample.Models;
 /// <param name="BatchSize">Texts per model call.</param>
 internal sealed record EncoderSettings(string? ModelFolder, int? MaxLength = null, int BatchSize = 8)
 {
-    /// <summary>The name recorded in an index for the embedded model (its folder lives in a per-user cache).</summary>
+    /// <summary>The name recorded in an index for the embedded model (its folder lies next to the application).</summary>
     public const string EmbeddedModelName = "embedded";
 
-    /// <summary>The name (for <c>--model</c> and in an index) of the embedded model with the shipped trained head.</summary>
+    /// <summary>The name (for <c>--model</c> and in an index) of the embedded model with the trained head.</summary>
     public const string EmbeddedTrainedModelName = "embedded-trained";
 
-    /// <summary>The cached folder of the embedded model named by <see cref="ModelFolder"/>, or null when it names a folder.</summary>
+    /// <summary>
+    /// The folder of the embedded model with the trained head. The Lucene.Splade.Embedded project builds it beside the
+    /// default inside this repository; the package does not carry it.
+    /// </summary>
+    public const string TrainedFolderName = "minilm-l6-splade-trained";
+
+    /// <summary>The folder of the embedded model named by <see cref="ModelFolder"/>, or null when it names a folder.</summary>
+    /// <exception cref="SampleException">The embedded model's folder is missing.</exception>
     public string? EmbeddedFolder() => ModelFolder switch
     {
-        null or EmbeddedModelName => EmbeddedSpladeModel.EnsureFolder(),
-        EmbeddedTrainedModelName => EmbeddedSpladeModel.EnsureFolder(new EmbeddedModelOptions { Head = EmbeddedHead.Trained }),
+        null or EmbeddedModelName => EmbeddedSpladeModel.FolderPath,
+        EmbeddedTrainedModelName => TrainedFolder(),
         _ => null,
     };
+
+    private static string TrainedFolder()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, EmbeddedSpladeModel.ModelsDirectoryName, TrainedFolderName);
+        return Directory.Exists(folder)
+            ? folder
+            : throw new SampleException($"The embedded model with the trained head is not next to the sample ({folder}); it is built with the sample inside the Lucene.Splade repository.");
+    }
 }

@@ -37,7 +37,7 @@ internal sealed record ScoreExplanation(
 /// and each query term's frequency in the document is read from the postings, so the contributions add up to the
 /// score Lucene computes.
 /// </summary>
-internal sealed class Explainer(Searcher searcher, ISparseEncoder encoder, Tokenization.WordPieceTokenizer tokenizer)
+internal sealed class Explainer(Searcher searcher, IQueryEncoder encoder, Tokenization.WordPieceTokenizer tokenizer)
 {
     public const int RankDepth = 1000;
 
@@ -52,24 +52,24 @@ internal sealed class Explainer(Searcher searcher, ISparseEncoder encoder, Token
         var text = stored.Get(IndexLayout.Text) ?? "";
         var scale = searcher.Metadata?.Scale ?? 100f;
 
-        var luceneQuery = searcher.QueryBuilder.Build(encoder.Encode(query));
+        var queryTerms = searcher.QueryBuilder.SelectTerms(encoder.EncodeQuery(query));
+        var luceneQuery = searcher.QueryBuilder.Build(queryTerms);
         var queryPieces = new WordPieces(tokenizer, query);
         var documentPieces = new WordPieces(tokenizer, title + "\n" + text);
         var liveDocs = MultiFields.GetLiveDocs(index.IndexReader);
         var terms = new List<TermContribution>();
-        foreach (var clause in luceneQuery.Clauses)
+        for (var i = 0; i < queryTerms.Count; i++)
         {
-            var termQuery = (TermQuery)clause.Query;
-            var term = termQuery.Term;
-            var docs = MultiFields.GetTermDocsEnum(index.IndexReader, liveDocs, term.Field, term.Bytes);
+            var name = searcher.QueryBuilder.Vocabulary[queryTerms.TermIds[i]];
+            var weight = queryTerms.Weights[i];
+            var docs = MultiFields.GetTermDocsEnum(index.IndexReader, liveDocs, searcher.QueryBuilder.Field, new BytesRef(name));
             if (docs is null || docs.Advance(docId) != docId)
             {
                 continue;
             }
 
             var tf = docs.Freq;
-            var name = term.Text;
-            terms.Add(new TermContribution(name, termQuery.Boost, tf, tf / scale, termQuery.Boost * tf,
+            terms.Add(new TermContribution(name, weight, tf, tf / scale, weight * tf,
                 queryPieces.Contains(name), documentPieces.Contains(name)));
         }
 
@@ -82,6 +82,6 @@ internal sealed class Explainer(Searcher searcher, ISparseEncoder encoder, Token
         }
 
         return new ScoreExplanation(query, documentId, title, text, score, rank >= 0 ? rank + 1 : null, scale,
-            luceneQuery.Clauses.Count, terms.OrderByDescending(t => t.Contribution).ToArray(), queryPieces, documentPieces);
+            queryTerms.Count, terms.OrderByDescending(t => t.Contribution).ToArray(), queryPieces, documentPieces);
     }
 }

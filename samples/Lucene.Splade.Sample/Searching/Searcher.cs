@@ -21,7 +21,7 @@ internal sealed class Searcher : IDisposable
     /// <param name="indexPath">The index folder.</param>
     /// <param name="encoder">The query encoder: the model the index was built with.</param>
     /// <param name="queryPruning">Pruning of query vectors; none when null.</param>
-    public Searcher(string indexPath, ISparseEncoder encoder, PruningOptions? queryPruning = null)
+    public Searcher(string indexPath, IQueryEncoder encoder, PruningOptions? queryPruning = null)
     {
         _reader = IndexLayout.OpenReader(indexPath);
         Index = new IndexSearcher(_reader) { Similarity = IndexLayout.Similarity };

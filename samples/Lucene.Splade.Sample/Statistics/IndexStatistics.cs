@@ -79,9 +79,9 @@ internal static class IndexStatistics
         var queryFrequencies = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var vector in queryVectors)
         {
-            foreach (var clause in queryBuilder.Build(vector).Clauses)
+            foreach (var id in queryBuilder.SelectTerms(vector).TermIds)
             {
-                var term = ((Net.Search.TermQuery)clause.Query).Term.Text;
+                var term = queryBuilder.Vocabulary[id];
                 queryFrequencies[term] = queryFrequencies.GetValueOrDefault(term) + 1;
             }
         }

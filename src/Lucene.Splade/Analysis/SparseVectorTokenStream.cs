@@ -48,7 +48,6 @@ public sealed class SparseVectorTokenStream : TokenStream
         ArgumentNullException.ThrowIfNull(vocabulary);
         _vocabulary = vocabulary;
         Options = options ?? SpladeIndexingOptions.Default;
-        Options.Validate();
         _offsetAttribute = AddAttribute<IOffsetAttribute>();
         _emitter = new QuantizedTermEmitter(this, vocabulary);
         TermFrequencies = QuantizedVector.Empty;

@@ -15,19 +15,17 @@ namespace Lucene.Splade.Analysis;
 /// </remarks>
 public sealed class SpladeAnalyzer : Analyzer
 {
-    private readonly ISparseEncoder _encoder;
+    private readonly IDocumentEncoder _encoder;
 
     /// <summary>Creates the analyzer.</summary>
-    /// <param name="encoder">The encoder; thread-safe.</param>
+    /// <param name="encoder">The document encoder (the model); thread-safe.</param>
     /// <param name="options">Pruning and quantization; <see cref="SpladeIndexingOptions.Default"/> when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="encoder"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A pruning option is out of range.</exception>
-    public SpladeAnalyzer(ISparseEncoder encoder, SpladeIndexingOptions? options = null)
+    public SpladeAnalyzer(IDocumentEncoder encoder, SpladeIndexingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         _encoder = encoder;
         Options = options ?? SpladeIndexingOptions.Default;
-        Options.Validate();
     }
 
     /// <summary>The pruning and quantization documents are indexed with.</summary>

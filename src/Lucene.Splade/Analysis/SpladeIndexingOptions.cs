@@ -4,7 +4,7 @@ namespace Lucene.Splade.Analysis;
 
 /// <summary>
 /// How a document's sparse vector becomes index terms: pruning first, then quantization to term frequencies.
-/// Immutable; one instance can serve every thread.
+/// Immutable, with value equality; one instance can serve every thread.
 /// </summary>
 public sealed record SpladeIndexingOptions
 {
@@ -12,29 +12,20 @@ public sealed record SpladeIndexingOptions
     public static SpladeIndexingOptions Default { get; } = new();
 
     /// <summary>Pruning applied to the document vector before quantization. Default <see cref="PruningOptions.None"/>.</summary>
-    public PruningOptions Pruning { get; init; } = PruningOptions.None;
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public PruningOptions Pruning
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Pruning));
+    } = PruningOptions.None;
 
     /// <summary>Turns weights into term frequencies. Default <see cref="TermFrequencyQuantizer.Default"/>.</summary>
-    public TermFrequencyQuantizer Quantizer { get; init; } = TermFrequencyQuantizer.Default;
-
-    /// <summary>Checks that both settings are present and in range.</summary>
-    /// <exception cref="ArgumentNullException">A setting is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A pruning setting is out of range.</exception>
-    public void Validate()
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public TermFrequencyQuantizer Quantizer
     {
-        // init accessors cannot stop `Pruning = null!`, so the check happens once, where the options are taken.
-        if (Pruning is null)
-        {
-            throw new ArgumentNullException(nameof(Pruning));
-        }
-
-        if (Quantizer is null)
-        {
-            throw new ArgumentNullException(nameof(Quantizer));
-        }
-
-        Pruning.Validate();
-    }
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Quantizer));
+    } = TermFrequencyQuantizer.Default;
 
     /// <summary>
     /// The term frequencies a document vector is indexed with: <see cref="Pruning"/>, then <see cref="Quantizer"/>.

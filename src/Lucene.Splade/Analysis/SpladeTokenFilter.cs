@@ -6,9 +6,9 @@ using Lucene.Splade.Encoders;
 namespace Lucene.Splade.Analysis;
 
 /// <summary>
-/// Encodes a field's text with an <see cref="ISparseEncoder"/> and emits the SPLADE terms of the result: the vector
+/// Encodes a field's text with an <see cref="IDocumentEncoder"/> and emits the SPLADE terms of the result: the vector
 /// is pruned and quantized (<see cref="SpladeIndexingOptions"/>), and each term is emitted as many times as its
-/// quantized frequency, in ascending term id order, its text being the <see cref="ISparseEncoder.Vocabulary"/> token.
+/// quantized frequency, in ascending term id order, its text being the <see cref="IDocumentEncoder.Vocabulary"/> token.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,7 +31,7 @@ namespace Lucene.Splade.Analysis;
 /// </remarks>
 public sealed class SpladeTokenFilter : TokenFilter
 {
-    private readonly ISparseEncoder _encoder;
+    private readonly IDocumentEncoder _encoder;
     private readonly SpladeIndexingOptions _options;
     private readonly ICharTermAttribute _termAttribute;
     private readonly IOffsetAttribute _offsetAttribute;
@@ -44,17 +44,15 @@ public sealed class SpladeTokenFilter : TokenFilter
 
     /// <summary>Creates the filter.</summary>
     /// <param name="input">The stream whose tokens make up the text to encode.</param>
-    /// <param name="encoder">The encoder; thread-safe, shared freely.</param>
+    /// <param name="encoder">The document encoder (the model); thread-safe, shared freely.</param>
     /// <param name="options">Pruning and quantization; <see cref="SpladeIndexingOptions.Default"/> when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="input"/> or <paramref name="encoder"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A pruning option is out of range.</exception>
-    public SpladeTokenFilter(TokenStream input, ISparseEncoder encoder, SpladeIndexingOptions? options = null)
+    public SpladeTokenFilter(TokenStream input, IDocumentEncoder encoder, SpladeIndexingOptions? options = null)
         : base(input ?? throw new ArgumentNullException(nameof(input)))
     {
         ArgumentNullException.ThrowIfNull(encoder);
         _encoder = encoder;
         _options = options ?? SpladeIndexingOptions.Default;
-        _options.Validate();
         _termAttribute = AddAttribute<ICharTermAttribute>();
         _offsetAttribute = AddAttribute<IOffsetAttribute>();
         _emitter = new QuantizedTermEmitter(this, encoder.Vocabulary);
@@ -140,7 +138,7 @@ public sealed class SpladeTokenFilter : TokenFilter
         }
 
         _endOffset = Math.Max(startOffset, endOffset);
-        var vector = _encoder.Encode(_text.ToString());
+        var vector = _encoder.EncodeDocument(_text.ToString());
         _emitter.Start(_options.ToTermFrequencies(vector), startOffset, _endOffset);
     }
 }

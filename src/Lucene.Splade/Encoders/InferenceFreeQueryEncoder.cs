@@ -26,7 +26,7 @@ namespace Lucene.Splade.Encoders;
 /// <see cref="SaveWeights"/> writes one (from IDF values, for instance).
 /// </para>
 /// </remarks>
-public sealed class InferenceFreeQueryEncoder : ISparseEncoder
+public sealed class InferenceFreeQueryEncoder : IQueryEncoder
 {
     /// <summary>The name of the weight tensor in <see cref="SpladeModelFolder.QueryWeightsFileName"/>.</summary>
     public const string WeightsTensorName = "query_weights";
@@ -82,7 +82,7 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
     public string? WeightsPath { get; private init; }
 
     /// <summary>
-    /// Loads the tokenizer (<c>vocab.txt</c>, <c>splade_config.json</c>) and the query weights
+    /// Loads the tokenizer (<c>tokenizer.json</c> or <c>vocab.txt</c>, <c>splade_config.json</c>) and the query weights
     /// (<see cref="SpladeModelFolder.QueryWeightsFileName"/>) of a model folder. The ONNX model is not needed.
     /// </summary>
     /// <param name="modelFolder">The model folder.</param>
@@ -91,7 +91,7 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
     /// </param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">
-    /// The folder has no <c>vocab.txt</c>, or no query weights (the model was not trained with them).
+    /// The folder has no tokenizer (<c>tokenizer.json</c> or <c>vocab.txt</c>), or no query weights (the model was not trained with them).
     /// </exception>
     /// <exception cref="InvalidDataException">
     /// The weights file is not valid safetensors, lacks the <see cref="WeightsTensorName"/> tensor, has an unsupported
@@ -108,7 +108,7 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
         }
 
         var folder = SpladeModelFolder.RequireFolder(modelFolder);
-        var vocabularyPath = SpladeModelFolder.RequireVocabulary(folder);
+        var tokenizerPath = SpladeModelFolder.RequireTokenizer(folder);
         var weightsPath = Path.Combine(folder, SpladeModelFolder.QueryWeightsFileName);
         if (!File.Exists(weightsPath))
         {
@@ -118,22 +118,14 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
         }
 
         var config = SpladeModelFolder.LoadConfigOf(folder);
-        var vocabulary = Vocabulary.Load(vocabularyPath);
-        WordPieceTokenizer tokenizer;
-        try
-        {
-            tokenizer = WordPieceTokenizer.Create(vocabulary, config.ToTokenizerOptions());
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"SPLADE model folder '{folder}': the tokenizer settings do not fit '{vocabularyPath}': {e.Message}", e);
-        }
+        var tokenizer = SpladeModelFolder.LoadTokenizer(tokenizerPath, config);
+        var vocabulary = tokenizer.Vocabulary;
 
         var weights = ReadWeights(weightsPath);
         if (weights.Length != vocabulary.Count)
         {
             throw new InvalidDataException(
-                $"The query weights do not match the vocabulary: '{weightsPath}' has {weights.Length} weights but '{vocabularyPath}' has {vocabulary.Count} tokens.");
+                $"The query weights do not match the vocabulary: '{weightsPath}' has {weights.Length} weights but '{tokenizerPath}' has {vocabulary.Count} tokens.");
         }
 
         if (FindNonFinite(weights) is { } bad)
@@ -173,7 +165,7 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
     }
 
     /// <inheritdoc />
-    public SparseVector Encode(string text)
+    public SparseVector EncodeQuery(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = Tokenizer.Encode(text, MaxLength);
@@ -208,13 +200,14 @@ public sealed class InferenceFreeQueryEncoder : ISparseEncoder
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<SparseVector> EncodeBatch(IReadOnlyList<string> texts)
+    public IReadOnlyList<SparseVector> EncodeQueries(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var results = new SparseVector[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
-            results[i] = Encode(texts[i] ?? throw new ArgumentNullException(nameof(texts), $"Text {i} of the batch is null."));
+            cancellationToken.ThrowIfCancellationRequested();
+            results[i] = EncodeQuery(texts[i] ?? throw new ArgumentNullException(nameof(texts), $"Text {i} of the batch is null."));
         }
 
         return results;

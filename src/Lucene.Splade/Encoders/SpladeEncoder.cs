@@ -1,4 +1,3 @@
-using Lucene.Splade.Embedded;
 using Lucene.Splade.Modeling;
 using Lucene.Splade.Tokenization;
 using Lucene.Splade.Vectors;
@@ -8,8 +7,10 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Lucene.Splade.Encoders;
 
 /// <summary>
-/// Encodes text into SPLADE sparse vectors with an ONNX model: text -> word pieces -> model -> pooled weights.
-/// Thread-safe: one instance serves any number of threads. Dispose it to release the ONNX Runtime session.
+/// Encodes text into SPLADE sparse vectors with an ONNX model: text -> word pieces -> model -> pooled weights. The
+/// model encodes documents (<see cref="IDocumentEncoder"/>) and, for symmetric SPLADE models, queries
+/// (<see cref="IQueryEncoder"/>). Thread-safe: one instance serves any number of threads. Its settings are fixed when
+/// it is loaded. Dispose it to release the ONNX Runtime session.
 /// </summary>
 /// <remarks>
 /// Special tokens (<c>[CLS]</c>, <c>[SEP]</c>, <c>[PAD]</c>, <c>[MASK]</c>, <c>[UNK]</c>, <c>[unusedN]</c>) never
@@ -18,22 +19,21 @@ namespace Lucene.Splade.Encoders;
 /// truncated (the closing <c>[SEP]</c> is kept). The vectors are not pruned: pruning is set separately for documents
 /// (<c>SpladeIndexingOptions</c>) and queries (<c>SpladeQueryBuilder</c>).
 /// </remarks>
-public sealed class SpladeEncoder : ISparseEncoder, IDisposable
+public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly SpladeEncoderOptions _options;
     private volatile bool _disposed;
 
-    private SpladeEncoder(SpladeModelFolder files, SpladeModelConfig config, Vocabulary vocabulary, InferenceSession session, ModelSignature signature, SpladeEncoderOptions options)
+    private SpladeEncoder(SpladeModelFolder files, SpladeModelConfig config, WordPieceTokenizer tokenizer, InferenceSession session, ModelSignature signature, SpladeEncoderOptions options)
     {
         Files = files;
         Config = config;
-        Vocabulary = vocabulary;
+        Tokenizer = tokenizer;
+        Vocabulary = tokenizer.Vocabulary;
         _session = session;
         Signature = signature;
-        _options = options;
+        Options = options;
         MaxLength = Math.Min(options.MaxLength ?? config.MaxLength, config.MaxLength);
-        Tokenizer = WordPieceTokenizer.Create(vocabulary, config.ToTokenizerOptions());
     }
 
     /// <inheritdoc />
@@ -42,8 +42,11 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
     /// <summary>The model's files.</summary>
     public SpladeModelFolder Files { get; }
 
-    /// <summary>The model's config (defaults when the folder has no <c>splade_config.json</c>).</summary>
+    /// <summary>The model's config (defaults when the folder has no <c>splade_config.json</c>); immutable.</summary>
     public SpladeModelConfig Config { get; }
+
+    /// <summary>The run-time settings the encoder was loaded with; immutable.</summary>
+    public SpladeEncoderOptions Options { get; }
 
     /// <summary>What the graph takes and gives.</summary>
     public ModelSignature Signature { get; }
@@ -55,8 +58,11 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
     public int MaxLength { get; }
 
     /// <summary>Loads a model folder (see <see cref="SpladeModelFolder"/>).</summary>
+    /// <param name="modelFolder">The folder: an ONNX graph, <c>vocab.txt</c> or <c>tokenizer.json</c>, optionally <c>splade_config.json</c>.</param>
+    /// <param name="options">Run-time settings; the defaults when null.</param>
+    /// <returns>The encoder; dispose it when done.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="FileNotFoundException">The ONNX file or <c>vocab.txt</c> is missing.</exception>
+    /// <exception cref="FileNotFoundException">The ONNX file or the tokenizer (<c>tokenizer.json</c> or <c>vocab.txt</c>) is missing.</exception>
     /// <exception cref="InvalidDataException">
     /// The ONNX file cannot be loaded, its inputs or outputs are not those of a SPLADE or masked-LM export, the config
     /// is invalid, or the vocabulary size does not match the model's output.
@@ -64,16 +70,15 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
     public static SpladeEncoder Load(string modelFolder, SpladeEncoderOptions? options = null)
     {
         options ??= new SpladeEncoderOptions();
-        options.Validate();
         var files = SpladeModelFolder.Resolve(modelFolder);
         var config = files.LoadConfig();
         config.Validate(files.ConfigPath ?? files.Folder);
-        var vocabulary = Vocabulary.Load(files.VocabularyPath);
+        var tokenizer = files.LoadTokenizer(config);
         var session = CreateSession(files.ModelPath, options);
         try
         {
             var signature = ModelSignature.Detect(session, config, files.ModelPath);
-            var encoder = new SpladeEncoder(files, config, vocabulary, session, signature, options);
+            var encoder = new SpladeEncoder(files, config, tokenizer, session, signature, options);
             encoder.CheckVocabularyMatchesModel();
             return encoder;
         }
@@ -84,29 +89,32 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
         }
     }
 
-    /// <summary>
-    /// Loads the embedded default model (all-MiniLM-L6-v2 with a calibrated tied-embedding head; see README),
-    /// extracting it into the local cache on first use. Works offline.
-    /// </summary>
-    public static SpladeEncoder LoadEmbeddedDefault(SpladeEncoderOptions? options = null) =>
-        Load(EmbeddedSpladeModel.EnsureFolder(), options);
-
     /// <inheritdoc />
-    public SparseVector Encode(string text)
+    public SparseVector EncodeDocument(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return EncodeBatch([text])[0];
+        return EncodeDocuments([text])[0];
     }
 
+    /// <summary>
+    /// Encodes one query. A SPLADE model encodes queries as it encodes documents, so this equals
+    /// <see cref="EncodeDocument"/>.
+    /// </summary>
     /// <inheritdoc />
-    public IReadOnlyList<SparseVector> EncodeBatch(IReadOnlyList<string> texts) => EncodeBatch(texts, CancellationToken.None);
+    public SparseVector EncodeQuery(string text) => EncodeDocument(text);
+
+    /// <summary>Encodes several queries; equals <see cref="EncodeDocuments"/> (see <see cref="EncodeQuery"/>).</summary>
+    /// <inheritdoc />
+    public IReadOnlyList<SparseVector> EncodeQueries(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        EncodeDocuments(texts, cancellationToken);
 
     /// <summary>
-    /// Encodes several texts (see <see cref="EncodeBatch(IReadOnlyList{string})"/>), checking
-    /// <paramref name="cancellationToken"/> before each model call, so a long batch stops within one call.
+    /// Encodes several texts with one model call per batch of up to <see cref="SpladeEncoderOptions.BatchSize"/> texts
+    /// of similar length, checking <paramref name="cancellationToken"/> before each call, so a long list stops within
+    /// one call.
     /// </summary>
-    /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
-    public IReadOnlyList<SparseVector> EncodeBatch(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public IReadOnlyList<SparseVector> EncodeDocuments(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -163,8 +171,8 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
         // Logits take batch x length x vocabulary floats, on the host for MlmLogits graphs and inside the graph
         // (several such tensors at once) for graphs that pool themselves: bound the batch by that size.
         // Sorted by length, so the last item of a batch is its longest.
-        var count = Math.Min(_options.BatchSize, pending.Count - start);
-        while (count > 1 && (long)count * pending[start + count - 1].Ids.Length * Vocabulary.Count * sizeof(float) > _options.MaxLogitsBytes)
+        var count = Math.Min(Options.BatchSize, pending.Count - start);
+        while (count > 1 && (long)count * pending[start + count - 1].Ids.Length * Vocabulary.Count * sizeof(float) > Options.MaxLogitsBytes)
         {
             count--;
         }
@@ -281,7 +289,7 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
             if (ids[i] < 0 || ids[i] >= Vocabulary.Count)
             {
                 throw new InvalidDataException(
-                    $"The vocabulary does not match the model: '{Files.ModelPath}' returned term id {ids[i]}, outside the {Vocabulary.Count} tokens of '{Files.VocabularyPath}'.");
+                    $"The vocabulary does not match the model: '{Files.ModelPath}' returned term id {ids[i]}, outside the {Vocabulary.Count} tokens of '{Files.TokenizerPath}'.");
             }
 
             // These graphs already apply log(1 + ReLU) and pooling; keep the larger weight should an id repeat.
@@ -309,7 +317,7 @@ public sealed class SpladeEncoder : ISparseEncoder, IDisposable
         if (dimension != Vocabulary.Count)
         {
             throw new InvalidDataException(
-                $"The vocabulary does not match the model: '{Files.VocabularyPath}' has {Vocabulary.Count} tokens but '{Files.ModelPath}' outputs {dimension} term weights.");
+                $"The vocabulary does not match the model: '{Files.TokenizerPath}' has {Vocabulary.Count} tokens but '{Files.ModelPath}' outputs {dimension} term weights.");
         }
 
         return (int)dimension;

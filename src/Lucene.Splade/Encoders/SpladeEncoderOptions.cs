@@ -2,17 +2,42 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Lucene.Splade.Encoders;
 
-/// <summary>Run-time settings of a <see cref="SpladeEncoder"/>. Every property has a documented default.</summary>
+/// <summary>
+/// Run-time settings of a <see cref="SpladeEncoder"/>. Every property has a documented default and is checked when it
+/// is set, so an out-of-range value fails where it is written. Immutable once created.
+/// </summary>
 public sealed class SpladeEncoderOptions
 {
     /// <summary>
     /// Longest input in word pieces, <c>[CLS]</c> and <c>[SEP]</c> included; longer texts are truncated.
     /// Default: the model config's <c>max_length</c>. Cannot exceed it.
     /// </summary>
-    public int? MaxLength { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 2.</exception>
+    public int? MaxLength
+    {
+        get;
+        init
+        {
+            if (value is < 2)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxLength), value, "MaxLength must be at least 2 ([CLS] and [SEP]).");
+            }
 
-    /// <summary>Texts per model call in <see cref="SpladeEncoder.EncodeBatch(IReadOnlyList{string})"/>. Default 16.</summary>
-    public int BatchSize { get; set; } = 16;
+            field = value;
+        }
+    }
+
+    /// <summary>Texts per model call in <see cref="SpladeEncoder.EncodeDocuments"/>. Default 16.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int BatchSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(BatchSize));
+            field = value;
+        }
+    } = 16;
 
     /// <summary>
     /// Upper bound on the size of one call's logits tensor (<c>batch x length x vocabulary x 4</c> bytes), which the
@@ -20,26 +45,36 @@ public sealed class SpladeEncoderOptions
     /// tensors at once); batches are split to stay below it. It bounds the memory one call takes, at some cost in
     /// throughput for small values. Default 256 MiB (8 texts of 256 word pieces with a 30,522-term vocabulary).
     /// </summary>
-    public long MaxLogitsBytes { get; set; } = 256L << 20;
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public long MaxLogitsBytes
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxLogitsBytes));
+            field = value;
+        }
+    } = 256L << 20;
 
     /// <summary>Threads ONNX Runtime uses inside one call. Default: ONNX Runtime's choice (all cores).</summary>
-    public int? IntraOpThreads { get; set; }
-
-    /// <summary>A hook to adjust the ONNX Runtime session options, e.g. to add the CUDA execution provider.</summary>
-    public Action<SessionOptions>? ConfigureSession { get; set; }
-
-    internal void Validate()
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int? IntraOpThreads
     {
-        if (MaxLength is < 2)
+        get;
+        init
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, "MaxLength must be at least 2 ([CLS] and [SEP]).");
-        }
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), value, "IntraOpThreads must be at least 1.");
+            }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxLogitsBytes, 1, nameof(MaxLogitsBytes));
-        if (IntraOpThreads is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), IntraOpThreads, "IntraOpThreads must be at least 1.");
+            field = value;
         }
     }
+
+    /// <summary>
+    /// A hook to adjust the ONNX Runtime session options, e.g. to add the CUDA execution provider. It runs once, when
+    /// the encoder is loaded.
+    /// </summary>
+    public Action<SessionOptions>? ConfigureSession { get; init; }
 }

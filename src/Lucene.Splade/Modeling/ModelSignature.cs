@@ -34,7 +34,7 @@ public sealed record ModelSignature(
     /// <param name="config">The model's config (output kind and name overrides).</param>
     /// <param name="modelPath">The model file, for error messages.</param>
     /// <exception cref="InvalidDataException">The graph does not look like a SPLADE or masked-LM export.</exception>
-    public static ModelSignature Detect(InferenceSession session, SpladeModelConfig config, string modelPath)
+    internal static ModelSignature Detect(InferenceSession session, SpladeModelConfig config, string modelPath)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(config);

@@ -4,13 +4,24 @@ using System.Text.Json;
 namespace Lucene.Splade.Modeling;
 
 /// <summary>One tensor's entry in a safetensors header.</summary>
-/// <param name="Name">The tensor's name.</param>
-/// <param name="DataType">The dtype string (<c>F32</c>, <c>F16</c>, <c>BF16</c>, <c>I64</c>, ...).</param>
-/// <param name="Shape">The dimensions; empty for a scalar.</param>
-/// <param name="Begin">Start of the data, relative to the end of the header.</param>
-/// <param name="End">End (exclusive) of the data, relative to the end of the header.</param>
-internal sealed record SafetensorsTensor(string Name, string DataType, long[] Shape, long Begin, long End)
+/// <remarks>A class, not a record: the shape is an array, so a record's generated equality would compare references.</remarks>
+internal sealed class SafetensorsTensor(string name, string dataType, long[] shape, long begin, long end)
 {
+    /// <summary>The tensor's name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The dtype string (<c>F32</c>, <c>F16</c>, <c>BF16</c>, <c>I64</c>, ...).</summary>
+    public string DataType { get; } = dataType;
+
+    /// <summary>The dimensions; empty for a scalar.</summary>
+    public long[] Shape { get; } = shape;
+
+    /// <summary>Start of the data, relative to the end of the header.</summary>
+    public long Begin { get; } = begin;
+
+    /// <summary>End (exclusive) of the data, relative to the end of the header.</summary>
+    public long End { get; } = end;
+
     /// <summary>Number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 

@@ -30,9 +30,15 @@ public enum SpladeOutputKind
 }
 
 /// <summary>
-/// The optional <c>splade_config.json</c> of a model folder: settings that the ONNX file and <c>vocab.txt</c> do not
-/// carry. Every property has a default, so a folder without the file works for uncased BERT-style SPLADE exports.
+/// The optional <c>splade_config.json</c> of a model folder: settings that the ONNX file and the tokenizer files do
+/// not carry. Every property has a default, so a folder without the file works for uncased BERT-style SPLADE exports.
+/// Immutable once created.
 /// </summary>
+/// <remarks>
+/// The tokenizer settings (<see cref="LowerCase"/>, <see cref="StripAccents"/> and the special tokens) override those
+/// of a <c>tokenizer.json</c> when set; left unset, the <c>tokenizer.json</c> values apply, or BERT's uncased defaults
+/// for a folder with <c>vocab.txt</c>.
+/// </remarks>
 public sealed class SpladeModelConfig
 {
     /// <summary>The file name looked for in a model folder.</summary>
@@ -40,49 +46,52 @@ public sealed class SpladeModelConfig
 
     /// <summary>Longest input in word pieces, <c>[CLS]</c> and <c>[SEP]</c> included. Default 512 (BERT's limit).</summary>
     [JsonPropertyName("max_length")]
-    public int MaxLength { get; set; } = 512;
+    public int MaxLength { get; init; } = 512;
 
     /// <summary>Pooling over tokens for <see cref="SpladeOutputKind.MlmLogits"/> models. Default max.</summary>
     [JsonPropertyName("pooling")]
     [JsonConverter(typeof(JsonStringEnumConverter<SpladePooling>))]
-    public SpladePooling Pooling { get; set; } = SpladePooling.Max;
+    public SpladePooling Pooling { get; init; } = SpladePooling.Max;
 
     /// <summary>What the graph outputs; <see cref="SpladeOutputKind.Auto"/> detects it. Default auto.</summary>
     [JsonPropertyName("output_kind")]
     [JsonConverter(typeof(JsonStringEnumConverter<SpladeOutputKind>))]
-    public SpladeOutputKind OutputKind { get; set; } = SpladeOutputKind.Auto;
+    public SpladeOutputKind OutputKind { get; init; } = SpladeOutputKind.Auto;
 
     /// <summary>Name of the graph output to read, when the graph has several. Default: detected.</summary>
     [JsonPropertyName("output_name")]
-    public string? OutputName { get; set; }
+    public string? OutputName { get; init; }
 
-    /// <summary>Whether the tokenizer lower-cases (uncased models). Default true.</summary>
+    /// <summary>Whether the tokenizer lower-cases (uncased models). Default: the <c>tokenizer.json</c> setting, else true.</summary>
     [JsonPropertyName("lowercase")]
-    public bool LowerCase { get; set; } = true;
+    public bool? LowerCase { get; init; }
 
-    /// <summary>Whether the tokenizer strips accents. Default: same as <see cref="LowerCase"/>, as Hugging Face does.</summary>
+    /// <summary>
+    /// Whether the tokenizer strips accents. Default: the <c>tokenizer.json</c> setting, else the same as
+    /// <see cref="LowerCase"/>, as Hugging Face does.
+    /// </summary>
     [JsonPropertyName("strip_accents")]
-    public bool? StripAccents { get; set; }
+    public bool? StripAccents { get; init; }
 
-    /// <summary>The classification token. Default <c>[CLS]</c>.</summary>
+    /// <summary>The classification token. Default: the <c>tokenizer.json</c> one, else <c>[CLS]</c>.</summary>
     [JsonPropertyName("cls_token")]
-    public string ClsToken { get; set; } = "[CLS]";
+    public string? ClsToken { get; init; }
 
-    /// <summary>The separator token. Default <c>[SEP]</c>.</summary>
+    /// <summary>The separator token. Default: the <c>tokenizer.json</c> one, else <c>[SEP]</c>.</summary>
     [JsonPropertyName("sep_token")]
-    public string SepToken { get; set; } = "[SEP]";
+    public string? SepToken { get; init; }
 
-    /// <summary>The padding token. Default <c>[PAD]</c>.</summary>
+    /// <summary>The padding token. Default: the <c>tokenizer.json</c> one, else <c>[PAD]</c>.</summary>
     [JsonPropertyName("pad_token")]
-    public string PadToken { get; set; } = "[PAD]";
+    public string? PadToken { get; init; }
 
-    /// <summary>The unknown-word token. Default <c>[UNK]</c>.</summary>
+    /// <summary>The unknown-word token. Default: the <c>tokenizer.json</c> one, else <c>[UNK]</c>.</summary>
     [JsonPropertyName("unk_token")]
-    public string UnknownToken { get; set; } = "[UNK]";
+    public string? UnknownToken { get; init; }
 
     /// <summary>A human-readable description of the model, shown by tools. Optional.</summary>
     [JsonPropertyName("description")]
-    public string? Description { get; set; }
+    public string? Description { get; init; }
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -124,15 +133,18 @@ public sealed class SpladeModelConfig
         File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
     }
 
-    /// <summary>The tokenizer settings this config describes.</summary>
-    internal Tokenization.WordPieceTokenizerOptions ToTokenizerOptions() => new()
+    /// <summary>The tokenizer settings of <paramref name="tokenizerFile"/> with this config's explicit settings applied.</summary>
+    internal Tokenization.WordPieceTokenizerOptions ApplyTo(Tokenization.WordPieceTokenizerOptions tokenizerFile) => new()
     {
-        LowerCase = LowerCase,
-        StripAccents = StripAccents,
-        ClsToken = ClsToken,
-        SepToken = SepToken,
-        PadToken = PadToken,
-        UnknownToken = UnknownToken,
+        LowerCase = LowerCase ?? tokenizerFile.LowerCase,
+        StripAccents = StripAccents ?? (LowerCase is null ? tokenizerFile.StripAccents : null),
+        HandleChineseCharacters = tokenizerFile.HandleChineseCharacters,
+        MaxInputCharsPerWord = tokenizerFile.MaxInputCharsPerWord,
+        ClsToken = ClsToken ?? tokenizerFile.ClsToken,
+        SepToken = SepToken ?? tokenizerFile.SepToken,
+        PadToken = PadToken ?? tokenizerFile.PadToken,
+        UnknownToken = UnknownToken ?? tokenizerFile.UnknownToken,
+        MaskToken = tokenizerFile.MaskToken,
     };
 
     /// <summary>Checks value ranges.</summary>

@@ -1,20 +1,29 @@
+using Lucene.Splade.Tokenization;
+
 namespace Lucene.Splade.Modeling;
 
 /// <summary>
-/// The files of a SPLADE model in Hugging Face layout: an ONNX graph, the tokenizer's <c>vocab.txt</c>, an
-/// optional <see cref="SpladeModelConfig"/> and optional inference-free query weights
+/// The files of a SPLADE model in Hugging Face layout: an ONNX graph, the tokenizer (<c>tokenizer.json</c> or
+/// <c>vocab.txt</c>), an optional <see cref="SpladeModelConfig"/> and optional inference-free query weights
 /// (<see cref="QueryWeightsFileName"/>, read by <see cref="Encoders.InferenceFreeQueryEncoder"/>).
 /// </summary>
 /// <param name="Folder">The model folder.</param>
 /// <param name="ModelPath">The ONNX file: <c>model.onnx</c>, else <c>onnx/model.onnx</c>, else the folder's only <c>*.onnx</c>.</param>
-/// <param name="VocabularyPath">The <c>vocab.txt</c> file.</param>
+/// <param name="TokenizerPath">
+/// The tokenizer file: <c>tokenizer.json</c> when the folder has one (it carries the normalization settings too), else
+/// <c>vocab.txt</c>.
+/// </param>
 /// <param name="ConfigPath">The <c>splade_config.json</c> file, or null when the folder has none.</param>
-public sealed record SpladeModelFolder(string Folder, string ModelPath, string VocabularyPath, string? ConfigPath)
+public sealed record SpladeModelFolder(string Folder, string ModelPath, string TokenizerPath, string? ConfigPath)
 {
     /// <summary>The file of inference-free query weights looked for in a model folder.</summary>
     public const string QueryWeightsFileName = "query_weights.safetensors";
 
-    private const string VocabularyFileName = "vocab.txt";
+    /// <summary>The WordPiece vocabulary file looked for in a model folder.</summary>
+    public const string VocabularyFileName = "vocab.txt";
+
+    /// <summary>The Hugging Face tokenizer file looked for in a model folder.</summary>
+    public const string TokenizerJsonFileName = "tokenizer.json";
 
     /// <summary>
     /// The inference-free query weights (<see cref="QueryWeightsFileName"/>), or null when the folder has none (the
@@ -24,24 +33,52 @@ public sealed record SpladeModelFolder(string Folder, string ModelPath, string V
 
     /// <summary>Finds the files of a model folder.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="FileNotFoundException">The ONNX file or <c>vocab.txt</c> is missing (the message says what was looked for).</exception>
+    /// <exception cref="FileNotFoundException">The ONNX file or the tokenizer is missing (the message says what was looked for).</exception>
     public static SpladeModelFolder Resolve(string folder)
     {
         var full = RequireFolder(folder);
         var model = FindModel(full);
-        var vocab = RequireVocabulary(full);
+        var tokenizer = RequireTokenizer(full);
         var queryWeights = Path.Combine(full, QueryWeightsFileName);
-        return new SpladeModelFolder(full, model, vocab, FindConfig(full))
+        return new SpladeModelFolder(full, model, tokenizer, FindConfig(full))
         {
             QueryWeightsPath = File.Exists(queryWeights) ? queryWeights : null,
         };
     }
 
     /// <summary>Reads the config, or the defaults when the folder has none.</summary>
+    /// <exception cref="InvalidDataException">The config file is invalid.</exception>
     public SpladeModelConfig LoadConfig() => ReadConfig(ConfigPath);
+
+    /// <summary>
+    /// Creates the model's tokenizer: the vocabulary and settings of <see cref="TokenizerPath"/>, with the tokenizer
+    /// settings that <paramref name="config"/> sets explicitly applied on top.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The tokenizer file is invalid, or a special token is missing from it.</exception>
+    public WordPieceTokenizer LoadTokenizer(SpladeModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return LoadTokenizer(TokenizerPath, config);
+    }
 
     /// <summary>The config of a full folder path (one that needs no ONNX file), or the defaults when it has none.</summary>
     internal static SpladeModelConfig LoadConfigOf(string folder) => ReadConfig(FindConfig(folder));
+
+    /// <summary>The tokenizer of a tokenizer file (see <see cref="LoadTokenizer(SpladeModelConfig)"/>).</summary>
+    internal static WordPieceTokenizer LoadTokenizer(string tokenizerPath, SpladeModelConfig config)
+    {
+        var (vocabulary, fileOptions) = Path.GetFileName(tokenizerPath) == TokenizerJsonFileName
+            ? TokenizerJsonFile.Read(tokenizerPath)
+            : (Vocabulary.Load(tokenizerPath), new WordPieceTokenizerOptions());
+        try
+        {
+            return WordPieceTokenizer.Create(vocabulary, config.ApplyTo(fileOptions));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The tokenizer settings do not fit '{tokenizerPath}': {e.Message}", e);
+        }
+    }
 
     /// <summary>The full path of an existing model folder.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -57,15 +94,21 @@ public sealed record SpladeModelFolder(string Folder, string ModelPath, string V
         return full;
     }
 
-    /// <summary>The <c>vocab.txt</c> of a full folder path.</summary>
-    /// <exception cref="FileNotFoundException">The folder has none.</exception>
-    internal static string RequireVocabulary(string folder)
+    /// <summary>The tokenizer file of a full folder path: <c>tokenizer.json</c>, else <c>vocab.txt</c>.</summary>
+    /// <exception cref="FileNotFoundException">The folder has neither.</exception>
+    internal static string RequireTokenizer(string folder)
     {
+        var json = Path.Combine(folder, TokenizerJsonFileName);
+        if (File.Exists(json))
+        {
+            return json;
+        }
+
         var vocab = Path.Combine(folder, VocabularyFileName);
         if (!File.Exists(vocab))
         {
             throw new FileNotFoundException(
-                $"SPLADE model folder '{folder}' has no vocab.txt (the WordPiece vocabulary of the model's tokenizer; only vocab.txt is supported, not tokenizer.json alone).", vocab);
+                $"SPLADE model folder '{folder}' has no tokenizer: neither {TokenizerJsonFileName} nor {VocabularyFileName} (the WordPiece vocabulary of the model's tokenizer).", vocab);
         }
 
         return vocab;

@@ -8,8 +8,9 @@ using Lucene.Splade.Vectors;
 namespace Lucene.Splade.Search;
 
 /// <summary>
-/// Builds the query for a SPLADE field: a <see cref="BooleanQuery"/> without coord, with one SHOULD
-/// <see cref="TermQuery"/> per query term whose boost is the term's (float) query weight. Scored with
+/// Builds the query for a SPLADE field: today a <see cref="BooleanQuery"/> without coord, with one SHOULD
+/// <see cref="TermQuery"/> per query term whose boost is the term's (float) query weight (the return type is
+/// <see cref="Query"/>, so that a faster query with the same results can take its place). Scored with
 /// <see cref="SpladeSimilarity"/>, a hit's score is the dot product of the query weights and the document's term
 /// frequencies. Immutable and thread-safe.
 /// </summary>
@@ -21,16 +22,15 @@ namespace Lucene.Splade.Search;
 /// </remarks>
 public sealed class SpladeQueryBuilder
 {
-    private readonly ISparseEncoder? _encoder;
+    private readonly IQueryEncoder? _encoder;
     private readonly int? _maxClauses;
 
     /// <summary>Creates a builder that encodes query text with <paramref name="encoder"/>.</summary>
-    /// <param name="encoder">The query encoder; its vocabulary names the terms.</param>
+    /// <param name="encoder">The query encoder (the model, or <see cref="InferenceFreeQueryEncoder"/>); its vocabulary names the terms.</param>
     /// <param name="field">The SPLADE field to search.</param>
     /// <param name="queryPruning">Pruning applied to every query vector; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="encoder"/> or <paramref name="field"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A pruning option is out of range.</exception>
-    public SpladeQueryBuilder(ISparseEncoder encoder, string field, PruningOptions? queryPruning = null)
+    public SpladeQueryBuilder(IQueryEncoder encoder, string field, PruningOptions? queryPruning = null)
         : this((encoder ?? throw new ArgumentNullException(nameof(encoder))).Vocabulary, field, queryPruning)
     {
         _encoder = encoder;
@@ -41,7 +41,6 @@ public sealed class SpladeQueryBuilder
     /// <param name="field">The SPLADE field to search.</param>
     /// <param name="queryPruning">Pruning applied to every query vector; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="vocabulary"/> or <paramref name="field"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A pruning option is out of range.</exception>
     public SpladeQueryBuilder(Vocabulary vocabulary, string field, PruningOptions? queryPruning = null)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -49,7 +48,6 @@ public sealed class SpladeQueryBuilder
         Vocabulary = vocabulary;
         Field = field;
         QueryPruning = queryPruning ?? PruningOptions.None;
-        QueryPruning.Validate();
     }
 
     /// <summary>The field the queries search.</summary>
@@ -85,7 +83,7 @@ public sealed class SpladeQueryBuilder
     /// <summary>Encodes <paramref name="text"/> and builds its query; empty text gives a query that matches nothing.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The builder was created without an encoder.</exception>
-    public BooleanQuery Build(string text)
+    public Query Build(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (_encoder is null)
@@ -93,16 +91,36 @@ public sealed class SpladeQueryBuilder
             throw new InvalidOperationException("This SpladeQueryBuilder was created without an encoder; build from a SparseVector instead.");
         }
 
-        return Build(_encoder.Encode(text));
+        return Build(_encoder.EncodeQuery(text));
     }
 
     /// <summary>
-    /// Builds the query of a query vector: <see cref="QueryPruning"/>, then the clause limit. An empty vector gives
-    /// an empty query, which matches nothing.
+    /// Builds the query of a query vector: the terms of <see cref="SelectTerms"/>, each a SHOULD clause boosted by its
+    /// weight. An empty vector gives an empty query, which matches nothing.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="vector"/> is null.</exception>
     /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
-    public BooleanQuery Build(SparseVector vector)
+    public Query Build(SparseVector vector)
+    {
+        var terms = SelectTerms(vector);
+
+        // Coord is off: a SPLADE score is a plain dot product, not scaled by the share of matching terms.
+        var query = new BooleanQuery(disableCoord: true);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            query.Add(new TermQuery(new Term(Field, Vocabulary[terms.TermIds[i]])) { Boost = terms.Weights[i] }, Occur.SHOULD);
+        }
+
+        return query;
+    }
+
+    /// <summary>
+    /// The terms and weights the query of <paramref name="vector"/> holds: <see cref="QueryPruning"/>, then special
+    /// tokens dropped, then the heaviest terms up to the clause limit.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="vector"/> is null.</exception>
+    /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
+    public SparseVector SelectTerms(SparseVector vector)
     {
         ArgumentNullException.ThrowIfNull(vector);
         QuantizedTermEmitter.CheckIdsInVocabulary(vector.TermIds, Vocabulary);
@@ -122,15 +140,6 @@ public sealed class SpladeQueryBuilder
         // Over the clause limit, keep the heaviest terms: the pruner's top-k (ties to the lower id, result in id
         // order, so equal inputs give equal queries).
         var limit = Math.Min(_maxClauses ?? int.MaxValue, BooleanQuery.MaxClauseCount);
-        var terms = SparseVectorPruner.Prune(SparseVector.FromSortedUnchecked([.. ids], [.. weights]), new PruningOptions { TopK = limit });
-
-        // Coord is off: a SPLADE score is a plain dot product, not scaled by the share of matching terms.
-        var query = new BooleanQuery(disableCoord: true);
-        for (var i = 0; i < terms.Count; i++)
-        {
-            query.Add(new TermQuery(new Term(Field, Vocabulary[terms.TermIds[i]])) { Boost = terms.Weights[i] }, Occur.SHOULD);
-        }
-
-        return query;
+        return SparseVectorPruner.Prune(SparseVector.FromSortedUnchecked([.. ids], [.. weights]), new PruningOptions { TopK = limit });
     }
 }

@@ -17,7 +17,8 @@ namespace Lucene.Splade.Tokenization;
 /// <c>\t</c>, <c>\n</c>, <c>\r</c>, which are whitespace; whitespace is those three, the space, category Zs, and
 /// U+2028/U+2029 (Rust's <c>char::is_whitespace</c>; the other White_Space code points are controls and are removed).
 /// Unpaired surrogates are removed too (they are category Cs; Python and Rust strings cannot contain them).</item>
-/// <item>CJK ideographs (the ranges of Hugging Face's <c>_is_chinese_char</c>) become words of their own.</item>
+/// <item>CJK ideographs (the ranges of Hugging Face's <c>_is_chinese_char</c>) become words of their own, unless
+/// <c>handle_chinese_chars</c> is off.</item>
 /// <item>Accent stripping, when on: canonical decomposition (NFD), then non-spacing marks (Mn) removed. Spacing
 /// marks (Mc) stay.</item>
 /// <item>Lowercasing, when on: every code point's lowercase mapping, U+0130 giving <c>i</c> + U+0307 as in Rust.</item>
@@ -42,15 +43,17 @@ internal sealed class BertPreTokenizer
 {
     private readonly bool _lowerCase;
     private readonly bool _stripAccents;
+    private readonly bool _handleChineseCharacters;
 
     // Longest first, so that at a given position the longest special token wins (Hugging Face matches leftmost-longest).
     private readonly (string Text, int Id)[] _specials;
     private readonly SearchValues<char> _specialStarts;
 
-    public BertPreTokenizer(bool lowerCase, bool stripAccents, IEnumerable<(string Text, int Id)> specials)
+    public BertPreTokenizer(bool lowerCase, bool stripAccents, bool handleChineseCharacters, IEnumerable<(string Text, int Id)> specials)
     {
         _lowerCase = lowerCase;
         _stripAccents = stripAccents;
+        _handleChineseCharacters = handleChineseCharacters;
         _specials = specials.DistinctBy(s => s.Text).OrderByDescending(s => s.Text.Length).ToArray();
         _specialStarts = SearchValues.Create(new string(_specials.Select(s => s.Text[0]).Distinct().ToArray()));
     }
@@ -106,7 +109,7 @@ internal sealed class BertPreTokenizer
                 continue;
             }
 
-            if (IsChineseChar(value))
+            if (_handleChineseCharacters && IsChineseChar(value))
             {
                 AppendRune(cleaned.Append(' '), rune).Append(' ');
             }

@@ -48,15 +48,15 @@ namespace Lucene.Splade.Tokenization;
 /// </remarks>
 public sealed class WordPieceTokenizer
 {
-    /// <summary>Hugging Face's <c>max_input_chars_per_word</c>: longer words (in code points) become <c>[UNK]</c>.</summary>
-    private const int MaxInputCharsPerWord = 100;
-
     private readonly BertTokenizer _wordPiece;
     private readonly BertPreTokenizer _preTokenizer;
+    private readonly int _maxInputCharsPerWord;
 
-    private WordPieceTokenizer(Vocabulary vocabulary, BertTokenizer wordPiece, BertPreTokenizer preTokenizer, int clsId, int sepId, int padId, int unkId)
+    private WordPieceTokenizer(Vocabulary vocabulary, WordPieceTokenizerOptions options, BertTokenizer wordPiece, BertPreTokenizer preTokenizer, int clsId, int sepId, int padId, int unkId)
     {
         Vocabulary = vocabulary;
+        Options = options;
+        _maxInputCharsPerWord = options.MaxInputCharsPerWord;
         _wordPiece = wordPiece;
         _preTokenizer = preTokenizer;
         ClsId = clsId;
@@ -67,6 +67,9 @@ public sealed class WordPieceTokenizer
 
     /// <summary>The vocabulary the ids refer to.</summary>
     public Vocabulary Vocabulary { get; }
+
+    /// <summary>The settings the tokenizer was created with.</summary>
+    public WordPieceTokenizerOptions Options { get; }
 
     /// <summary>Id of the classification token (<see cref="WordPieceTokenizerOptions.ClsToken"/>), the first id of every encoding.</summary>
     public int ClsId { get; }
@@ -116,9 +119,9 @@ public sealed class WordPieceTokenizer
                 PaddingToken = options.PadToken,
                 // ML.NET insists on a masking token that is in the vocabulary; ours is optional, so fall back to [CLS].
                 MaskingToken = options.MaskToken is { Length: > 0 } m && vocabulary.TryGetId(m, out _) ? m : options.ClsToken,
-                // The 100-code-point limit is applied by us (ML.NET counts UTF-16 units); this only needs to be large
+                // The code-point limit is applied by us (ML.NET counts UTF-16 units); this only needs to be large
                 // enough never to trigger first. int.MaxValue overflows the stack inside ML.NET 2.0.1.
-                MaxInputCharsPerWord = 2 * MaxInputCharsPerWord,
+                MaxInputCharsPerWord = 2 * options.MaxInputCharsPerWord,
             });
         }
 
@@ -128,8 +131,31 @@ public sealed class WordPieceTokenizer
             specials.Add((maskToken, mask));
         }
 
-        var preTokenizer = new BertPreTokenizer(options.LowerCase, options.EffectiveStripAccents, specials);
-        return new WordPieceTokenizer(vocabulary, wordPiece, preTokenizer, cls, sep, pad, unk);
+        var preTokenizer = new BertPreTokenizer(options.LowerCase, options.EffectiveStripAccents, options.HandleChineseCharacters, specials);
+        return new WordPieceTokenizer(vocabulary, options, wordPiece, preTokenizer, cls, sep, pad, unk);
+    }
+
+    /// <summary>
+    /// Creates a tokenizer from a Hugging Face <c>tokenizer.json</c>: its WordPiece vocabulary, its
+    /// <c>BertNormalizer</c> settings (lowercase, accent stripping, CJK characters) and its special tokens.
+    /// </summary>
+    /// <param name="path">The <c>tokenizer.json</c> file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not valid JSON, or describes another tokenizer than BERT's WordPiece (the message says which part
+    /// differs), or its special tokens are not in its vocabulary.
+    /// </exception>
+    public static WordPieceTokenizer LoadTokenizerJson(string path)
+    {
+        var (vocabulary, options) = TokenizerJsonFile.Read(path);
+        try
+        {
+            return Create(vocabulary, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"Tokenizer file '{path}': {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -193,7 +219,7 @@ public sealed class WordPieceTokenizer
     internal void AppendWordPieces(string word, List<int> ids)
     {
         // Hugging Face counts characters (code points); ML.NET would count UTF-16 units and give up on shorter words.
-        if (CountCodePoints(word) > MaxInputCharsPerWord)
+        if (CountCodePoints(word) > _maxInputCharsPerWord)
         {
             ids.Add(UnknownId);
             return;

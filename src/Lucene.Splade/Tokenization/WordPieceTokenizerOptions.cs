@@ -1,8 +1,9 @@
 namespace Lucene.Splade.Tokenization;
 
 /// <summary>
-/// Settings of a <see cref="WordPieceTokenizer"/>, mirroring the fields of a Hugging Face BERT
-/// <c>tokenizer_config.json</c> (<c>do_lower_case</c>, <c>strip_accents</c> and the special tokens).
+/// Settings of a <see cref="WordPieceTokenizer"/>, mirroring the fields of a Hugging Face BERT tokenizer
+/// (<c>do_lower_case</c>, <c>strip_accents</c>, <c>handle_chinese_chars</c>, <c>max_input_chars_per_word</c> and the
+/// special tokens). Immutable once created.
 /// </summary>
 /// <remarks>
 /// The defaults fit uncased BERT-family models (bert-base-uncased, MiniLM, the SPLADE checkpoints built on them).
@@ -21,6 +22,27 @@ public sealed class WordPieceTokenizerOptions
     /// which is how Hugging Face interprets an unset <c>strip_accents</c>.
     /// </summary>
     public bool? StripAccents { get; init; }
+
+    /// <summary>
+    /// Whether each CJK ideograph becomes a word of its own (Hugging Face <c>handle_chinese_chars</c>). Default
+    /// <see langword="true"/>.
+    /// </summary>
+    public bool HandleChineseCharacters { get; init; } = true;
+
+    /// <summary>
+    /// Words longer than this many characters (code points) become the unknown token (Hugging Face
+    /// <c>max_input_chars_per_word</c>). Default 100.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxInputCharsPerWord
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxInputCharsPerWord));
+            field = value;
+        }
+    } = 100;
 
     /// <summary>The classification token that starts every encoded sequence. Default <c>[CLS]</c>.</summary>
     public string ClsToken { get; init; } = "[CLS]";

@@ -2,7 +2,8 @@ namespace Lucene.Splade.Vectors;
 
 /// <summary>
 /// Sparsity controls for a <see cref="SparseVector"/>. Every control is off (null) by default; set any combination.
-/// Documents and queries usually get different settings (see <c>SpladeEncoderOptions</c>).
+/// Documents and queries usually get different settings (<c>SpladeIndexingOptions.Pruning</c> and
+/// <c>SpladeQueryBuilder</c>'s query pruning). Each value is checked when it is set. Immutable.
 /// </summary>
 /// <remarks>
 /// Applied by <see cref="SparseVectorPruner"/> in this order: <see cref="MinWeight"/>, <see cref="MinRatioToMax"/>,
@@ -14,46 +15,73 @@ public sealed record PruningOptions
     /// <summary>No pruning.</summary>
     public static PruningOptions None { get; } = new();
 
-    /// <summary>Keep at most this many terms, the heaviest. Must be &gt; 0.</summary>
-    public int? TopK { get; init; }
+    /// <summary>Keep at most this many terms, the heaviest.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int? TopK
+    {
+        get;
+        init
+        {
+            if (value is <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(TopK), value, "TopK must be positive.");
+            }
 
-    /// <summary>Drop terms whose weight is below this absolute value. Must be &gt;= 0.</summary>
-    public float? MinWeight { get; init; }
+            field = value;
+        }
+    }
+
+    /// <summary>Drop terms whose weight is below this absolute value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
+    public float? MinWeight
+    {
+        get;
+        init
+        {
+            if (value is { } w && !(w >= 0 && float.IsFinite(w)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(MinWeight), value, "MinWeight must be a finite number >= 0.");
+            }
+
+            field = value;
+        }
+    }
 
     /// <summary>
     /// Keep the heaviest terms whose weights add up to at least this fraction of the vector's total weight
     /// (alpha mass pruning). In (0, 1]; 1 keeps everything.
     /// </summary>
-    public double? MassFraction { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside (0, 1].</exception>
+    public double? MassFraction
+    {
+        get;
+        init
+        {
+            if (value is { } m && !(m > 0 && m <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(MassFraction), value, "MassFraction must be in (0, 1].");
+            }
+
+            field = value;
+        }
+    }
 
     /// <summary>Drop terms whose weight is below this fraction of the largest weight. In [0, 1].</summary>
-    public double? MinRatioToMax { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1].</exception>
+    public double? MinRatioToMax
+    {
+        get;
+        init
+        {
+            if (value is { } r && !(r >= 0 && r <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(MinRatioToMax), value, "MinRatioToMax must be in [0, 1].");
+            }
+
+            field = value;
+        }
+    }
 
     /// <summary>True when no control is set.</summary>
     public bool IsNone => TopK is null && MinWeight is null && MassFraction is null && MinRatioToMax is null;
-
-    /// <summary>Checks the ranges of the settings.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public void Validate()
-    {
-        if (TopK is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "TopK must be positive.");
-        }
-
-        if (MinWeight is { } w && !(w >= 0 && float.IsFinite(w)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(MinWeight), MinWeight, "MinWeight must be a finite number >= 0.");
-        }
-
-        if (MassFraction is { } m && !(m > 0 && m <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(MassFraction), MassFraction, "MassFraction must be in (0, 1].");
-        }
-
-        if (MinRatioToMax is { } r && !(r >= 0 && r <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(MinRatioToMax), MinRatioToMax, "MinRatioToMax must be in [0, 1].");
-        }
-    }
 }

@@ -4,12 +4,10 @@ namespace Lucene.Splade.Vectors;
 public static class SparseVectorPruner
 {
     /// <summary>Returns <paramref name="vector"/> with the terms that <paramref name="options"/> cut removed.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static SparseVector Prune(SparseVector vector, PruningOptions options)
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (options.IsNone || vector.IsEmpty)
         {
             return vector;

@@ -2,13 +2,14 @@ namespace Lucene.Splade.Vectors;
 
 /// <summary>
 /// Turns document weights into integer term frequencies: <c>tf = round(weight x Scale)</c>, as Anserini does
-/// (scale 100 by default). Terms whose frequency rounds to 0 are dropped. Immutable and thread-safe.
+/// (scale 100 by default). Terms whose frequency rounds to 0 are dropped. Immutable and thread-safe; two quantizers
+/// with the same settings are equal.
 /// </summary>
 /// <remarks>
 /// Lucene.NET 4.8 has no per-term feature values, so the frequency reaches the index as the number of times the
 /// term is emitted. Larger scales give finer weights but longer token streams and bigger postings.
 /// </remarks>
-public sealed class TermFrequencyQuantizer
+public sealed class TermFrequencyQuantizer : IEquatable<TermFrequencyQuantizer>
 {
     /// <summary>The default scale, 100 (Anserini's).</summary>
     public const float DefaultScale = 100f;
@@ -89,6 +90,19 @@ public sealed class TermFrequencyQuantizer
 
         return SparseVector.FromSortedUnchecked(quantized.TermIds.ToArray(), weights);
     }
+
+    /// <inheritdoc />
+    public bool Equals(TermFrequencyQuantizer? other) =>
+        other is not null && Scale.Equals(other.Scale) && MaxFrequency == other.MaxFrequency;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as TermFrequencyQuantizer);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Scale, MaxFrequency);
+
+    /// <inheritdoc />
+    public override string ToString() => FormattableString.Invariant($"TermFrequencyQuantizer(Scale = {Scale}, MaxFrequency = {MaxFrequency})");
 
     /// <summary>Measures what quantizing <paramref name="vector"/> loses.</summary>
     public QuantizationError MeasureError(SparseVector vector)

@@ -25,7 +25,7 @@ public sealed class AdoptKeyTests
         var corpus = Path.Combine(TestData.TinyCollection, "corpus.jsonl");
         var docs = BeirDataset.ReadCorpus(TestData.TinyCollection);
         using var model = ModelSource.Resolve(null, new SpladeEncoderOptions { IntraOpThreads = 1 });
-        var vectors = model.Encoder.EncodeBatch(docs.Select(d => d.Contents).ToArray()).ToArray();
+        var vectors = model.Encoder.EncodeDocuments(docs.Select(d => d.Contents).ToArray()).ToArray();
         if (corrupt)
         {
             vectors[0] = new SparseVector([1000], [1f]);

@@ -32,10 +32,10 @@ public sealed class QueryEncoderTests
     /// <summary>A copy of the embedded model's folder, with query weights (1 for every ordinary word piece) or without.</summary>
     private string ModelFolder(bool withQueryWeights = true, string name = "model")
     {
-        var source = EmbeddedSpladeModel.EnsureFolder();
+        var source = EmbeddedSpladeModel.FolderPath;
         var target = Path.Combine(_folder, name);
         Directory.CreateDirectory(target);
-        foreach (var file in new[] { EmbeddedSpladeModel.ModelFileName, EmbeddedSpladeModel.VocabularyFileName, SpladeModelConfig.FileName })
+        foreach (var file in new[] { "model.onnx", SpladeModelFolder.VocabularyFileName, SpladeModelConfig.FileName })
         {
             File.Copy(Path.Combine(source, file), Path.Combine(target, file));
         }
@@ -50,7 +50,7 @@ public sealed class QueryEncoderTests
 
     private static void WriteWeights(string folder, float weight)
     {
-        var vocabulary = Vocabulary.Load(Path.Combine(folder, EmbeddedSpladeModel.VocabularyFileName));
+        var vocabulary = Vocabulary.Load(Path.Combine(folder, SpladeModelFolder.VocabularyFileName));
         var weights = Enumerable.Range(0, vocabulary.Count).Select(i => vocabulary.IsExcludedTerm(i) ? 0f : weight).ToArray();
         InferenceFreeQueryEncoder.SaveWeights(Path.Combine(folder, SpladeModelFolder.QueryWeightsFileName), weights);
     }
@@ -92,7 +92,7 @@ public sealed class QueryEncoderTests
         // The cached query vectors are the inference-free encoder's: each query's own word pieces, weight 1, no expansion.
         var queries = BeirDataset.ReadQueries(TestData.TinyCollection);
         var cachedQueries = VectorCache.Read(cache.PathFor(Path.Combine(TestData.TinyCollection, "queries.jsonl"), model.QueryCacheKey));
-        var expected = InferenceFreeQueryEncoder.Load(folder).EncodeBatch(queries.Select(q => q.Text).ToArray());
+        var expected = InferenceFreeQueryEncoder.Load(folder).EncodeQueries(queries.Select(q => q.Text).ToArray());
         Assert.That(cachedQueries.Ids, Is.EqualTo(queries.Select(q => q.Id)));
         Assert.That(cachedQueries.Vectors, Is.EqualTo(expected));
         Assert.That(cachedQueries.Vectors.SelectMany(v => v.Weights.ToArray()), Is.All.EqualTo(1f));
@@ -217,7 +217,7 @@ public sealed class QueryEncoderTests
     [Test]
     public void EmbeddedDefaultUsesTheEmbeddedFolder()
     {
-        var embedded = EmbeddedSpladeModel.EnsureFolder();
+        var embedded = EmbeddedSpladeModel.FolderPath;
         var weights = Path.Combine(embedded, SpladeModelFolder.QueryWeightsFileName);
         if (File.Exists(weights))
         {

@@ -58,7 +58,7 @@ public sealed class TrainingToolTests
     {
         const string text = "where do whales and dolphins live";
         using var encoder = SpladeEncoder.Load(_model);
-        var ours = encoder.Encode(text);
+        var ours = encoder.EncodeQuery(text);
         var theirs = PythonWeights("--model", _model, "--max-length", "64", text);
 
         Assert.That(ours.IsEmpty, Is.False, "the trained tiny model gives the query no terms");
@@ -69,7 +69,7 @@ public sealed class TrainingToolTests
     public void InferenceFreeWeightsMatchPython()
     {
         const string text = "how do astronauts reach orbit orbit";
-        var ours = InferenceFreeQueryEncoder.Load(_model).Encode(text);
+        var ours = InferenceFreeQueryEncoder.Load(_model).EncodeQuery(text);
         var theirs = PythonWeights("--model", _model, "--max-length", "64", "--inference-free", text);
 
         Assert.That(ours.IsEmpty, Is.False);

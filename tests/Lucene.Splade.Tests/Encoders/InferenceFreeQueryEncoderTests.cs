@@ -1,3 +1,4 @@
+using Lucene.Net.Search;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Modeling;
 using Lucene.Splade.Search;
@@ -58,7 +59,7 @@ public sealed class InferenceFreeQueryEncoderTests
     {
         var encoder = Encoder(Weights(("dog", 2f), ("cat", 0.5f), ("fish", 0.25f)));
 
-        var vector = encoder.Encode("Dog, cat and fish.");
+        var vector = encoder.EncodeQuery("Dog, cat and fish.");
 
         Assert.That(Terms(encoder, vector), Is.EquivalentTo(new Dictionary<string, float>
         {
@@ -72,7 +73,7 @@ public sealed class InferenceFreeQueryEncoderTests
     {
         var encoder = Encoder(Weights(("dog", 2f), ("##s", 0.75f)));
 
-        var vector = encoder.Encode("dog dogs dog DOG dogs");
+        var vector = encoder.EncodeQuery("dog dogs dog DOG dogs");
 
         Assert.That(Terms(encoder, vector), Is.EquivalentTo(new Dictionary<string, float> { ["dog"] = 2f, ["##s"] = 0.75f }));
     }
@@ -82,7 +83,7 @@ public sealed class InferenceFreeQueryEncoderTests
     {
         var encoder = Encoder(Weights(("the", 0f), ("of", -1.5f), ("capital", 3f), ("france", 1e-6f)));
 
-        var vector = encoder.Encode("the capital of france");
+        var vector = encoder.EncodeQuery("the capital of france");
 
         Assert.That(Terms(encoder, vector), Is.EquivalentTo(new Dictionary<string, float> { ["capital"] = 3f, ["france"] = 1e-6f }));
     }
@@ -92,7 +93,7 @@ public sealed class InferenceFreeQueryEncoderTests
     {
         var encoder = Encoder(Weights(("[MASK]", 9f), ("[SEP]", 9f), ("[CLS]", 9f), ("[PAD]", 9f), ("cat", 1f)));
 
-        var vector = encoder.Encode("[CLS] [MASK] cat [SEP] [PAD]");
+        var vector = encoder.EncodeQuery("[CLS] [MASK] cat [SEP] [PAD]");
 
         Assert.That(encoder.Tokenizer.Encode("[MASK] cat", 16), Does.Contain(Id("[MASK]")), "the tokenizer does produce the special id");
         Assert.That(Terms(encoder, vector), Is.EquivalentTo(new Dictionary<string, float> { ["cat"] = 1f }));
@@ -104,8 +105,8 @@ public sealed class InferenceFreeQueryEncoderTests
         var encoder = Encoder(Weights(("[UNK]", 5f), ("cat", 1f)));
 
         Assert.That(encoder.Tokenizer.Encode("zebra", 8), Is.EqualTo(new[] { Id("[CLS]"), Id("[UNK]"), Id("[SEP]") }), "zebra cannot be spelled with the tiny vocabulary");
-        Assert.That(Terms(encoder, encoder.Encode("zebra cat")), Is.EquivalentTo(new Dictionary<string, float> { ["cat"] = 1f }));
-        Assert.That(encoder.Encode("zebra quokka"), Is.SameAs(SparseVector.Empty));
+        Assert.That(Terms(encoder, encoder.EncodeQuery("zebra cat")), Is.EquivalentTo(new Dictionary<string, float> { ["cat"] = 1f }));
+        Assert.That(encoder.EncodeQuery("zebra quokka"), Is.SameAs(SparseVector.Empty));
     }
 
     [TestCase("")]
@@ -113,7 +114,7 @@ public sealed class InferenceFreeQueryEncoderTests
     [TestCase("\u200B\u00AD")]
     public void Empty_whitespace_or_piece_less_text_gives_the_empty_vector(string text)
     {
-        Assert.That(Encoder(Weights()).Encode(text), Is.SameAs(SparseVector.Empty));
+        Assert.That(Encoder(Weights()).EncodeQuery(text), Is.SameAs(SparseVector.Empty));
     }
 
     [Test]
@@ -121,7 +122,7 @@ public sealed class InferenceFreeQueryEncoderTests
     {
         var encoder = Encoder(Weights(("the", 0f), ("of", -1f)));
 
-        Assert.That(encoder.Encode("the of the"), Is.SameAs(SparseVector.Empty));
+        Assert.That(encoder.EncodeQuery("the of the"), Is.SameAs(SparseVector.Empty));
     }
 
     [Test]
@@ -130,11 +131,11 @@ public sealed class InferenceFreeQueryEncoderTests
         var encoder = Encoder(Weights(), maxLength: 4);
 
         // Four pieces: [CLS] + the first two + [SEP]. "dogs" is cut between its pieces, as Hugging Face truncation does.
-        var vector = encoder.Encode("cat dogs fish river");
+        var vector = encoder.EncodeQuery("cat dogs fish river");
 
         Assert.That(encoder.MaxLength, Is.EqualTo(4));
         Assert.That(Terms(encoder, vector).Keys, Is.EquivalentTo(new[] { "cat", "dog" }));
-        Assert.That(Terms(encoder, Encoder(Weights(), maxLength: 2).Encode("cat dogs")), Is.Empty, "no room for a piece");
+        Assert.That(Terms(encoder, Encoder(Weights(), maxLength: 2).EncodeQuery("cat dogs")), Is.Empty, "no room for a piece");
     }
 
     [Test]
@@ -142,7 +143,7 @@ public sealed class InferenceFreeQueryEncoderTests
     {
         var encoder = Encoder(Weights());
 
-        Assert.That(encoder.Encode("PARIS Café"), Is.EqualTo(encoder.Encode("paris cafe")));
+        Assert.That(encoder.EncodeQuery("PARIS Café"), Is.EqualTo(encoder.EncodeQuery("paris cafe")));
     }
 
     [Test]
@@ -151,16 +152,16 @@ public sealed class InferenceFreeQueryEncoderTests
         var encoder = Encoder(Weights(("the", 0f)));
         string[] texts = ["dog", "", "the", "red house", "dog"];
 
-        var vectors = encoder.EncodeBatch(texts);
+        var vectors = encoder.EncodeQueries(texts);
 
         Assert.That(vectors, Has.Count.EqualTo(texts.Length));
         for (var i = 0; i < texts.Length; i++)
         {
-            Assert.That(vectors[i], Is.EqualTo(encoder.Encode(texts[i])), texts[i]);
+            Assert.That(vectors[i], Is.EqualTo(encoder.EncodeQuery(texts[i])), texts[i]);
         }
 
         Assert.That(vectors[2].IsEmpty, Is.True);
-        Assert.That(encoder.EncodeBatch([]), Is.Empty);
+        Assert.That(encoder.EncodeQueries([]), Is.Empty);
     }
 
     [Test]
@@ -168,9 +169,9 @@ public sealed class InferenceFreeQueryEncoderTests
     {
         var encoder = Encoder(Weights());
 
-        Assert.Throws<ArgumentNullException>(() => encoder.Encode(null!));
-        Assert.Throws<ArgumentNullException>(() => encoder.EncodeBatch(null!));
-        var e = Assert.Throws<ArgumentNullException>(() => encoder.EncodeBatch(["dog", null!]));
+        Assert.Throws<ArgumentNullException>(() => encoder.EncodeQuery(null!));
+        Assert.Throws<ArgumentNullException>(() => encoder.EncodeQueries(null!));
+        var e = Assert.Throws<ArgumentNullException>(() => encoder.EncodeQueries(["dog", null!]));
         Assert.That(e!.Message, Does.Contain("Text 1"));
     }
 
@@ -182,7 +183,7 @@ public sealed class InferenceFreeQueryEncoderTests
 
         weights[Id("dog")] = 100f;
 
-        Assert.That(encoder.Encode("dog")[Id("dog")], Is.EqualTo(2f));
+        Assert.That(encoder.EncodeQuery("dog")[Id("dog")], Is.EqualTo(2f));
         Assert.That(encoder.Weights[Id("dog")], Is.EqualTo(2f));
         Assert.That(encoder.WeightsPath, Is.Null);
     }
@@ -213,11 +214,11 @@ public sealed class InferenceFreeQueryEncoderTests
         var encoder = Encoder(Weights(("dog", 2f), ("cat", 0.5f), ("the", 0f)));
         var document = new SparseVector([Id("dog"), Id("cat"), Id("house"), Id("the")], [1.5f, 4f, 3f, 9f]);
 
-        var query = encoder.Encode("the dog and the cat");
+        var query = encoder.EncodeQuery("the dog and the cat");
 
         Assert.That(query.Dot(document), Is.EqualTo((2.0 * 1.5) + (0.5 * 4.0)).Within(1e-6));
         var built = new SpladeQueryBuilder(encoder, "splade").Build("the dog and the cat");
-        Assert.That(built.Clauses, Has.Count.EqualTo(query.Count), "the query builder takes it as any ISparseEncoder");
+        Assert.That(((BooleanQuery)built).Clauses, Has.Count.EqualTo(query.Count), "the query builder takes it as any IQueryEncoder");
     }
 
     [Test]
@@ -227,13 +228,13 @@ public sealed class InferenceFreeQueryEncoderTests
         var random = new Random(7);
         var words = TinyBertModels.Vocabulary.Where(t => !t.StartsWith('[')).Concat(["zebra", "Dogs", "CAFÉ", "  "]).ToArray();
         var texts = Enumerable.Range(0, 400).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(0, 40)).Select(_ => words[random.Next(words.Length)]))).ToArray();
-        var expected = texts.Select(encoder.Encode).ToArray();
+        var expected = texts.Select(encoder.EncodeQuery).ToArray();
         var mismatches = 0;
 
         Parallel.For(0, 16 * texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i =>
         {
             var k = i % texts.Length;
-            if (!encoder.Encode(texts[k]).Equals(expected[k]))
+            if (!encoder.EncodeQuery(texts[k]).Equals(expected[k]))
             {
                 Interlocked.Increment(ref mismatches);
             }
@@ -264,7 +265,7 @@ public sealed class InferenceFreeQueryEncoderTests
         Assert.That(encoder.WeightsPath, Is.EqualTo(Path.Combine(_folder, SpladeModelFolder.QueryWeightsFileName)));
         Assert.That(encoder.Vocabulary.Count, Is.EqualTo(TinyBertModels.VocabularySize));
         Assert.That(encoder.MaxLength, Is.EqualTo(512), "the config default");
-        Assert.That(Terms(encoder, encoder.Encode("The dog of the cat")), Is.EquivalentTo(new Dictionary<string, float> { ["dog"] = 2.5f, ["cat"] = 0.375f }));
+        Assert.That(Terms(encoder, encoder.EncodeQuery("The dog of the cat")), Is.EquivalentTo(new Dictionary<string, float> { ["dog"] = 2.5f, ["cat"] = 0.375f }));
         Assert.That(File.Exists(Path.Combine(_folder, "model.onnx")), Is.False, "no ONNX model is needed");
     }
 
@@ -279,8 +280,8 @@ public sealed class InferenceFreeQueryEncoderTests
         Assert.That(encoder.MaxLength, Is.EqualTo(5));
         Assert.That(InferenceFreeQueryEncoder.Load(_folder, maxLength: 100).MaxLength, Is.EqualTo(5), "capped by the config");
         Assert.That(InferenceFreeQueryEncoder.Load(_folder, maxLength: 3).MaxLength, Is.EqualTo(3));
-        Assert.That(encoder.Encode("DOG"), Is.SameAs(SparseVector.Empty), "cased: DOG is not in the vocabulary, so [UNK]");
-        Assert.That(encoder.Encode("dog").Count, Is.EqualTo(1));
+        Assert.That(encoder.EncodeQuery("DOG"), Is.SameAs(SparseVector.Empty), "cased: DOG is not in the vocabulary, so [UNK]");
+        Assert.That(encoder.EncodeQuery("dog").Count, Is.EqualTo(1));
         Assert.Throws<ArgumentOutOfRangeException>(() => InferenceFreeQueryEncoder.Load(_folder, maxLength: 1));
     }
 
@@ -397,7 +398,7 @@ public sealed class InferenceFreeQueryEncoderTests
         var files = SpladeModelFolder.Resolve(_folder);
 
         Assert.That(files.QueryWeightsPath, Is.EqualTo(Path.Combine(_folder, SpladeModelFolder.QueryWeightsFileName)));
-        Assert.That(files with { QueryWeightsPath = null }, Is.EqualTo(new SpladeModelFolder(files.Folder, files.ModelPath, files.VocabularyPath, files.ConfigPath)), "the positional record is unchanged");
+        Assert.That(files with { QueryWeightsPath = null }, Is.EqualTo(new SpladeModelFolder(files.Folder, files.ModelPath, files.TokenizerPath, files.ConfigPath)), "the positional record is unchanged");
     }
 
     [Test]
@@ -408,8 +409,8 @@ public sealed class InferenceFreeQueryEncoderTests
         using var model = SpladeEncoder.Load(_folder);
         var queries = InferenceFreeQueryEncoder.Load(_folder);
 
-        var document = model.Encode("the big red dog swims in the river");
-        var query = queries.Encode("red dog");
+        var document = model.EncodeDocument("the big red dog swims in the river");
+        var query = queries.EncodeQuery("red dog");
 
         Assert.That(queries.Vocabulary.Tokens, Is.EqualTo(model.Vocabulary.Tokens));
         Assert.That(query.Dot(document), Is.EqualTo((query[Id("red")] * (double)document[Id("red")]) + (query[Id("dog")] * (double)document[Id("dog")])).Within(1e-6));

@@ -93,6 +93,6 @@ public sealed class ModelLoadingTests
         var encoder = SpladeEncoder.Load(_folder);
         encoder.Dispose();
 
-        Assert.Throws<ObjectDisposedException>(() => encoder.Encode("fish"));
+        Assert.Throws<ObjectDisposedException>(() => encoder.EncodeDocument("fish"));
     }
 }

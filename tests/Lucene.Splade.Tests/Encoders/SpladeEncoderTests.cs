@@ -45,12 +45,12 @@ public sealed class SpladeEncoderTests
         using var encoder = SpladeEncoder.Load(_folder);
 
         Assert.That(encoder.Signature.Kind, Is.EqualTo(ExpectedKind(kind)));
-        var batch = encoder.EncodeBatch(Texts);
+        var batch = encoder.EncodeDocuments(Texts);
         for (var i = 0; i < Texts.Length; i++)
         {
             var ids = encoder.Tokenizer.Encode(Texts[i], encoder.MaxLength);
             AssertMatchesReference(encoder, batch[i], TinyBertModels.ReferencePooled(ids, seed: 7));
-            AssertClose(encoder.Encode(Texts[i]), batch[i]); // a batch encodes each text as a single call does
+            AssertClose(encoder.EncodeDocument(Texts[i]), batch[i]); // a batch encodes each text as a single call does
         }
     }
 
@@ -64,7 +64,7 @@ public sealed class SpladeEncoderTests
         var text = Texts[3];
         var expected = TinyBertModels.ReferencePooled(encoder.Tokenizer.Encode(text, encoder.MaxLength), seed: 3, sum: true);
 
-        AssertMatchesReference(encoder, encoder.Encode(text), expected);
+        AssertMatchesReference(encoder, encoder.EncodeDocument(text), expected);
     }
 
     [Test]
@@ -73,7 +73,7 @@ public sealed class SpladeEncoderTests
         TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 11);
         using var encoder = SpladeEncoder.Load(_folder);
 
-        foreach (var vector in encoder.EncodeBatch(Texts))
+        foreach (var vector in encoder.EncodeDocuments(Texts))
         {
             Assert.That(vector.IsEmpty, Is.False);
             foreach (var id in vector.TermIds)
@@ -91,7 +91,7 @@ public sealed class SpladeEncoderTests
         TinyBertModels.WriteModelFolder(_folder, TinyModelKind.PooledWeights, TinyModelInputNames.Standard);
         using var encoder = SpladeEncoder.Load(_folder);
 
-        Assert.That(encoder.Encode(text), Is.SameAs(SparseVector.Empty));
+        Assert.That(encoder.EncodeDocument(text), Is.SameAs(SparseVector.Empty));
     }
 
     [Test]
@@ -100,8 +100,8 @@ public sealed class SpladeEncoderTests
         TinyBertModels.WriteModelFolder(_folder, TinyModelKind.PooledWeights, TinyModelInputNames.Standard);
         using var encoder = SpladeEncoder.Load(_folder);
 
-        Assert.Throws<ArgumentNullException>(() => encoder.Encode(null!));
-        Assert.Throws<ArgumentNullException>(() => encoder.EncodeBatch(["fish", null!]));
+        Assert.Throws<ArgumentNullException>(() => encoder.EncodeDocument(null!));
+        Assert.Throws<ArgumentNullException>(() => encoder.EncodeDocuments(["fish", null!]));
     }
 
     [Test]
@@ -113,7 +113,7 @@ public sealed class SpladeEncoderTests
         var words = string.Join(' ', Enumerable.Repeat("paris river fish water", 100_000)); // ~2 MB of text
 
         var ids = encoder.Tokenizer.Encode(words, encoder.MaxLength);
-        var vector = encoder.Encode(words);
+        var vector = encoder.EncodeDocument(words);
 
         Assert.That(ids, Has.Length.EqualTo(16));
         AssertMatchesReference(encoder, vector, TinyBertModels.ReferencePooled(ids, seed: 5));
@@ -124,11 +124,11 @@ public sealed class SpladeEncoderTests
     {
         TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 9);
         using var encoder = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { BatchSize = 2 });
-        var expected = encoder.EncodeBatch(Texts);
+        var expected = encoder.EncodeDocuments(Texts);
 
         var results = new SparseVector[8][];
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
-            results[i] = Enumerable.Range(0, 20).Select(k => encoder.Encode(Texts[(i + k) % Texts.Length])).ToArray());
+            results[i] = Enumerable.Range(0, 20).Select(k => encoder.EncodeDocument(Texts[(i + k) % Texts.Length])).ToArray());
 
         for (var i = 0; i < results.Length; i++)
         {
@@ -146,8 +146,8 @@ public sealed class SpladeEncoderTests
         using var reference = SpladeEncoder.Load(_folder);
         using var bounded = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { MaxLogitsBytes = 1 });
 
-        var expected = reference.EncodeBatch(Texts);
-        var actual = bounded.EncodeBatch(Texts);
+        var expected = reference.EncodeDocuments(Texts);
+        var actual = bounded.EncodeDocuments(Texts);
         for (var i = 0; i < Texts.Length; i++)
         {
             AssertClose(actual[i], expected[i]);
@@ -162,8 +162,8 @@ public sealed class SpladeEncoderTests
         using var cancellation = new CancellationTokenSource();
         cancellation.Cancel();
 
-        Assert.Throws<OperationCanceledException>(() => encoder.EncodeBatch(Texts, cancellation.Token));
-        Assert.That(encoder.EncodeBatch(Texts, CancellationToken.None), Has.Count.EqualTo(Texts.Length));
+        Assert.Throws<OperationCanceledException>(() => encoder.EncodeDocuments(Texts, cancellation.Token));
+        Assert.That(encoder.EncodeDocuments(Texts, CancellationToken.None), Has.Count.EqualTo(Texts.Length));
     }
 
     private static SpladeOutputKind ExpectedKind(TinyModelKind kind) => kind switch

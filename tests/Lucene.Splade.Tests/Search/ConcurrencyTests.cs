@@ -47,11 +47,11 @@ public sealed class ConcurrencyTests
         {
             var ids = Enumerable.Range(t * DocumentsPerIndexer, DocumentsPerIndexer).ToArray();
             // Odd documents are encoded in one batch up front, as bulk indexing would; even ones go through the analyzer.
-            var batch = encoder.EncodeBatch(ids.Where(id => id % 2 == 1).Select(id => texts[id]).ToArray());
+            var batch = encoder.EncodeDocuments(ids.Where(id => id % 2 == 1).Select(id => texts[id]).ToArray());
             var next = 0;
             foreach (var id in ids)
             {
-                var vector = id % 2 == 1 ? batch[next++] : encoder.Encode(texts[id]);
+                var vector = id % 2 == 1 ? batch[next++] : encoder.EncodeDocument(texts[id]);
                 indexedVectors[id] = vector;
                 var field = id % 2 == 1 ? SpladeField.CreateEncodedField(Field, vector, vocabulary) : SpladeField.CreateTextField(Field, texts[id]);
                 writer.AddDocument(new Document { new StringField(IdField, id.ToString(CultureInfo.InvariantCulture), Lucene.Net.Documents.Field.Store.YES), field });
@@ -67,7 +67,7 @@ public sealed class ConcurrencyTests
                 using var reader = DirectoryReader.Open(writer, applyAllDeletes: true);
                 var searcher = new IndexSearcher(reader) { Similarity = similarity };
                 var queryText = texts[searchRandom.Next(texts.Length)];
-                var queryVector = encoder.Encode(queryText);
+                var queryVector = encoder.EncodeDocument(queryText);
                 foreach (var hit in searcher.Search(builder.Build(queryText), 20).ScoreDocs)
                 {
                     var id = int.Parse(searcher.Doc(hit.Doc).Get(IdField), CultureInfo.InvariantCulture);

@@ -10,7 +10,7 @@ namespace Lucene.Splade.Tests.Support;
 /// digit, lower-cased) maps to a vocabulary term by a stable hash, with a weight derived from the word; repeated
 /// words add up. Thread-safe, like a real encoder.
 /// </summary>
-internal sealed class FakeSparseEncoder : ISparseEncoder
+internal sealed class FakeSparseEncoder : IDocumentEncoder, IQueryEncoder
 {
     private readonly Func<string, SparseVector>? _encode;
     private int _calls;
@@ -25,23 +25,30 @@ internal sealed class FakeSparseEncoder : ISparseEncoder
 
     public Vocabulary Vocabulary { get; }
 
-    /// <summary>Every text passed to <see cref="Encode"/>, in call order.</summary>
+    /// <summary>Every text encoded (document or query), in call order.</summary>
     public ConcurrentQueue<string> ReceivedTexts { get; } = new();
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public SparseVector Encode(string text)
+    public SparseVector EncodeDocument(string text) => Encode(text);
+
+    public SparseVector EncodeQuery(string text) => Encode(text);
+
+    public IReadOnlyList<SparseVector> EncodeDocuments(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return texts.Select(Encode).ToArray();
+    }
+
+    public IReadOnlyList<SparseVector> EncodeQueries(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        EncodeDocuments(texts, cancellationToken);
+
+    private SparseVector Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         Interlocked.Increment(ref _calls);
         ReceivedTexts.Enqueue(text);
         return _encode is not null ? _encode(text) : Hash(text);
-    }
-
-    public IReadOnlyList<SparseVector> EncodeBatch(IReadOnlyList<string> texts)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        return texts.Select(Encode).ToArray();
     }
 
     private SparseVector Hash(string text)

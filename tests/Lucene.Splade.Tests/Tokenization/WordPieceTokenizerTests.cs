@@ -283,10 +283,16 @@ public sealed class WordPieceTokenizerTests
     [Test]
     public void CrLfVocabularyFileLoadsAndTokenizes()
     {
-        var file = TokenizerFixtures.MiniLmVocabularyFile;
-        Assert.That(Encoding.UTF8.GetString(file, 0, 200), Does.Contain("\r\n"), "the fixture is expected to be the CRLF file");
-        Assert.That(_uncased.Vocabulary[Hello], Is.EqualTo("hello"));
-        Assert.That(_uncased.Encode("hello world", 8), Is.EqualTo(new[] { Cls, Hello, World, Sep }));
+        // The MiniLM package ships its vocab.txt with CRLF line endings.
+        var lf = Encoding.UTF8.GetString(TokenizerFixtures.MiniLmVocabularyFile);
+        Assert.That(lf, Does.Not.Contain("\r"));
+        var crlf = Encoding.UTF8.GetBytes(lf.Replace("\n", "\r\n"));
+
+        var tokenizer = WordPieceTokenizer.Create(Vocabulary.Load(new MemoryStream(crlf), "CRLF vocab.txt"));
+
+        Assert.That(tokenizer.Vocabulary.Tokens, Is.EqualTo(_uncased.Vocabulary.Tokens));
+        Assert.That(tokenizer.Vocabulary[Hello], Is.EqualTo("hello"));
+        Assert.That(tokenizer.Encode("hello world", 8), Is.EqualTo(new[] { Cls, Hello, World, Sep }));
     }
 
     [Test]

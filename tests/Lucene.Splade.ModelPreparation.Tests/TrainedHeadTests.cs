@@ -1,33 +1,25 @@
 using System.Text.Json;
-using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Modeling;
 using Lucene.Splade.Tests.Support;
 
-namespace Lucene.Splade.Tests.Embedded;
+namespace Lucene.Splade.ModelPreparation.Tests;
 
 /// <summary>The trained head shipped for the embedded default model: it loads, and gives the documented sparsity.</summary>
 [TestFixture]
-public sealed class EmbeddedTrainedHeadTests
+public sealed class TrainedHeadTests
 {
-    private static readonly Lazy<string> FolderLazy = new(() => EmbeddedSpladeModel.EnsureFolder(new EmbeddedModelOptions
-    {
-        MiniLmAssemblyPath = TestPaths.MiniLmAssembly,
-        CacheDirectory = EmbeddedTestSupport.CacheRoot,
-        Head = EmbeddedHead.Trained,
-    }));
+    private static readonly Lazy<string> FolderLazy = new(() => BuildTestSupport.Build("trained", EmbeddedHeadChoice.Trained));
 
     private static string Folder => FolderLazy.Value;
 
     [Test]
     public void TrainedHeadFolderHoldsTheShippedFiles()
     {
-        Assert.That(new EmbeddedModelOptions().Head, Is.EqualTo(EmbeddedHead.Calibrated), "the calibrated head stays the default");
-        Assert.That(Path.GetFileName(Folder), Does.Contain(EmbeddedTrainedHead.Id));
         Assert.That(EmbeddedTrainedHead.Id, Does.Match("^trained-[0-9a-f]{16}$"));
         Assert.That(File.Exists(Path.Combine(Folder, EmbeddedTrainedHead.HeadFileName)), Is.True);
         Assert.That(File.Exists(Path.Combine(Folder, EmbeddedTrainedHead.QueryWeightsFileName)), Is.True);
-        Assert.That(SpladeModelFolder.Resolve(Folder).LoadConfig().Description, Does.Contain("trained for retrieval"));
+        Assert.That(SpladeModelFolder.Resolve(Folder).LoadConfig().Description, Does.Contain("trained for retrieval").And.Contain(EmbeddedTrainedHead.Id));
     }
 
     [Test]
@@ -58,8 +50,8 @@ public sealed class EmbeddedTrainedHeadTests
         var queries = SampleTexts("queries.jsonl", "text").ToList();
         using var encoder = SpladeEncoder.Load(Folder);
 
-        var docTerms = encoder.EncodeBatch(corpus).Select(v => v.Count).ToList();
-        var queryTerms = encoder.EncodeBatch(queries).Select(v => v.Count).ToList();
+        var docTerms = encoder.EncodeDocuments(corpus).Select(v => v.Count).ToList();
+        var queryTerms = encoder.EncodeQueries(queries).Select(v => v.Count).ToList();
 
         TestContext.Out.WriteLine($"terms per document {docTerms.Average():F1}, per query {queryTerms.Average():F1}");
         // The README documents 132.8 terms per document (first 60 sample documents) and 56.2 per sample query for the
@@ -77,7 +69,7 @@ public sealed class EmbeddedTrainedHeadTests
         foreach (var query in queries)
         {
             var pieces = encoder.Tokenizer.Encode(query, encoder.MaxLength).Count(id => !encoder.Vocabulary.IsExcludedTerm(id));
-            var vector = encoder.Encode(query);
+            var vector = encoder.EncodeQuery(query);
             Assert.That(vector.Count, Is.InRange(1, pieces), query);
         }
     }
@@ -86,7 +78,7 @@ public sealed class EmbeddedTrainedHeadTests
     public void ExpansionsAreTopical()
     {
         using var encoder = SpladeEncoder.Load(Folder);
-        var vector = encoder.Encode("What is the capital of France?");
+        var vector = encoder.EncodeQuery("What is the capital of France?");
         var top = vector.ByDescendingWeight().Take(10).Select(t => encoder.Vocabulary[t.TermId]).ToList();
         Assert.That(top, Does.Contain("france"));
         Assert.That(top, Does.Contain("capital"));

@@ -1,20 +1,20 @@
 using System.Security.Cryptography;
 using Lucene.Splade.Modeling;
 
-namespace Lucene.Splade.Embedded;
+namespace Lucene.Splade.ModelPreparation;
 
 /// <summary>
-/// The SPLADE head shipped inside Lucene.Splade for the embedded default model: an MLM head (dense + GELU +
+/// The trained SPLADE head for the embedded model: an MLM head (dense + GELU +
 /// LayerNorm, the encoder's tied word embeddings as decoder, a per-term bias), the encoder's top layer trained with it
 /// (it replaces all-MiniLM-L6-v2's layer 5 when the graph is built) and inference-free query weights, trained for
 /// retrieval by <c>eval/Lucene.Splade.Training</c>.
 /// </summary>
 /// <remarks>
-/// The files live in <c>src/Lucene.Splade/Embedded/Weights/</c> (fp16 safetensors) with <c>training.json</c>, the
+/// The files live in <c>src/Lucene.Splade.ModelPreparation/Weights/</c> (fp16 safetensors) with <c>training.json</c>, the
 /// complete record of the run that produced them: data, settings, loss and sparsity per logging step, and the
 /// held-out check. The README's "Training and fine-tuning" section gives the command and the measured figures.
 /// </remarks>
-public static class EmbeddedTrainedHead
+internal static class EmbeddedTrainedHead
 {
     /// <summary>File name of the head in a model folder (Hugging Face <c>cls.predictions.*</c> tensor names).</summary>
     public const string HeadFileName = "head.safetensors";
@@ -28,7 +28,7 @@ public static class EmbeddedTrainedHead
     /// </summary>
     public const string TopLayersFileName = "top_layers.safetensors";
 
-    private const string ResourcePrefix = "Lucene.Splade.Embedded.Weights.";
+    private const string ResourcePrefix = "Lucene.Splade.ModelPreparation.Weights.";
     private const string HeadResource = ResourcePrefix + "head.safetensors";
     private const string QueryWeightsResource = ResourcePrefix + "query_weights.safetensors";
     private const string RecordResource = ResourcePrefix + "training.json";
@@ -49,7 +49,7 @@ public static class EmbeddedTrainedHead
         + ") with a SPLADE MLM head (dense + GELU + LayerNorm, "
         + "tied decoder, per-term bias) trained for retrieval by eval/Lucene.Splade.Training: contrastive loss with in-batch "
         + "and BM25 hard negatives, FLOPS regularization; inference-free query weights in query_weights.safetensors. "
-        + $"Weights {Id}; training record: Embedded/Weights/training.json in the Lucene.Splade sources.";
+        + $"Weights {Id}; training record: src/Lucene.Splade.ModelPreparation/Weights/training.json in the Lucene.Splade sources.";
 
     /// <summary>The JSON record of the training run that produced the shipped weights.</summary>
     /// <returns>The record's text.</returns>
@@ -78,7 +78,7 @@ public static class EmbeddedTrainedHead
 
     private static Stream Open(string resource) =>
         typeof(EmbeddedTrainedHead).Assembly.GetManifestResourceStream(resource)
-        ?? throw new InvalidDataException($"The Lucene.Splade assembly lacks its resource '{resource}' (a broken build).");
+        ?? throw new InvalidDataException($"The model preparation assembly lacks its resource '{resource}' (a broken build).");
 
     private static string ComputeId()
     {

@@ -1,7 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
-namespace Lucene.Splade.Embedded;
+namespace Lucene.Splade.ModelPreparation;
 
 /// <summary>
 /// Reads manifest resources out of a .NET assembly file without loading the assembly.

@@ -1,53 +1,63 @@
-using Lucene.Splade.Embedded;
 using Lucene.Splade.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Tokenizers;
 
-namespace Lucene.Splade.Tests.Embedded;
+namespace Lucene.Splade.ModelPreparation.Tests;
 
 /// <summary>Shared helpers: one built folder per test run, tokenization, ONNX runs and the host-side reference head.</summary>
-internal static class EmbeddedTestSupport
+internal static class BuildTestSupport
 {
-    private static readonly Lazy<string> CacheRootLazy = new(() =>
+    private static readonly Lazy<string> RootLazy = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), "lucene-splade-tests", "embedded-" + Guid.NewGuid().ToString("N"));
+        var root = Path.Combine(Path.GetTempPath(), "lucene-splade-tests", "prepare-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         return root;
     });
 
-    private static readonly Lazy<string> FolderLazy = new(() => EmbeddedSpladeModel.EnsureFolder(Options()));
+    private static readonly Lazy<string> FolderLazy = new(() => Build("calibrated", EmbeddedHeadChoice.Calibrated));
 
-    /// <summary>A per-run cache root under the temp folder, so tests never touch the user's cache.</summary>
-    public static string CacheRoot => CacheRootLazy.Value;
+    /// <summary>A per-run folder under the temp folder for what the tests build.</summary>
+    public static string Root => RootLazy.Value;
 
-    /// <summary>Removes the per-run cache root, if a test created it.</summary>
-    public static void DeleteCacheRoot()
+    /// <summary>The MiniLM package's assembly; marks the test ignored when the package is not in the NuGet cache.</summary>
+    public static string MiniLmAssembly
     {
-        if (CacheRootLazy.IsValueCreated && Directory.Exists(CacheRootLazy.Value))
+        get
         {
-            Directory.Delete(CacheRootLazy.Value, recursive: true);
+            if (!File.Exists(TestPaths.MiniLmAssembly))
+            {
+                Assert.Ignore($"MiniLM package assembly not found at '{TestPaths.MiniLmAssembly}'; restore the solution (Lucene.Splade.ModelPreparation downloads the package) to run this test.");
+            }
+
+            return TestPaths.MiniLmAssembly;
         }
     }
 
-    /// <summary>The default folder, built once per test run.</summary>
-    public static string Folder => FolderLazy.Value;
-
-    /// <summary>
-    /// Options pointing at the restored package and the per-run cache, with the calibrated head, whose graph these
-    /// tests check against a host-side reference (the trained default has its own tests).
-    /// </summary>
-    public static EmbeddedModelOptions Options(string? cacheRoot = null) => new()
+    /// <summary>Builds a model folder under <see cref="Root"/>.</summary>
+    public static string Build(string name, EmbeddedHeadChoice head)
     {
-        MiniLmAssemblyPath = TestPaths.MiniLmAssembly,
-        CacheDirectory = cacheRoot ?? CacheRoot,
-        Head = EmbeddedHead.Calibrated,
-    };
+        var folder = Path.Combine(Root, name);
+        EmbeddedModelBuilder.Build(MiniLmAssembly, folder, head);
+        return folder;
+    }
+
+    /// <summary>Removes the per-run folder, if a test created it.</summary>
+    public static void DeleteRoot()
+    {
+        if (RootLazy.IsValueCreated && Directory.Exists(RootLazy.Value))
+        {
+            Directory.Delete(RootLazy.Value, recursive: true);
+        }
+    }
+
+    /// <summary>The folder with the calibrated head (the package's default), built once per test run.</summary>
+    public static string Folder => FolderLazy.Value;
 
     /// <summary>Token ids with [CLS]/[SEP], as the library's tokenizer produces them for uncased BERT.</summary>
     public static int[] Tokenize(string text)
     {
-        var tokenizer = BertTokenizer.Create(Path.Combine(Folder, EmbeddedSpladeModel.VocabularyFileName), new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
+        var tokenizer = BertTokenizer.Create(Path.Combine(Folder, EmbeddedModelBuilder.VocabularyFileName), new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
         return tokenizer.EncodeToIds(text, addSpecialTokens: true).ToArray();
     }
 
@@ -83,16 +93,16 @@ internal static class EmbeddedTestSupport
 
     private static readonly Lazy<string> OriginalLazy = new(() =>
     {
-        var path = Path.Combine(CacheRoot, "original.onnx");
+        var path = Path.Combine(Root, "original.onnx");
         using var stream = File.Create(path);
-        ManagedResourceReader.CopyResource(TestPaths.MiniLmAssembly, EmbeddedSpladeModel.ModelResource, stream);
+        ManagedResourceReader.CopyResource(MiniLmAssembly, EmbeddedModelBuilder.ModelResource, stream);
         return path;
     });
 
     /// <summary>The tied decoder matrix [vocab, hidden] of the original encoder.</summary>
     public static (float[] Values, int Vocab, int Hidden) WordEmbeddings()
     {
-        var model = EmbeddedSpladeModel.ReadModel(TestPaths.MiniLmAssembly);
+        var model = EmbeddedModelBuilder.ReadModel(MiniLmAssembly);
         var init = model.Graph.Initializer.Single(t => t.Name == "embeddings.word_embeddings.weight");
         return (SpladeHeadGraph.ReadFloats(init, (int)(init.Dims[0] * init.Dims[1])), (int)init.Dims[0], (int)init.Dims[1]);
     }

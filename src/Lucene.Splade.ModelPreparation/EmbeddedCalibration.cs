@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Lucene.Splade.Embedded;
+namespace Lucene.Splade.ModelPreparation;
 
 /// <summary>
 /// The calibration that turns MiniLM's tied-decoder logits <c>h . e_j</c> into sparse SPLADE weights.

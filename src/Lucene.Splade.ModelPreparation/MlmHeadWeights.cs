@@ -1,10 +1,10 @@
 using Lucene.Splade.Modeling;
 
-namespace Lucene.Splade.Embedded;
+namespace Lucene.Splade.ModelPreparation;
 
 /// <summary>
 /// The weights of a BERT-style MLM prediction head (the part of <c>BertForMaskedLM</c> between the encoder and the
-/// tied decoder), read from a safetensors file. See <see cref="EmbeddedModelOptions.MlmHeadPath"/> for the names.
+/// tied decoder), read from a safetensors file. See <see cref="EmbeddedModelBuilder"/> for the names.
 /// </summary>
 internal sealed class MlmHeadWeights
 {

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
 
-namespace Lucene.Splade.Embedded;
+namespace Lucene.Splade.ModelPreparation;
 
 /// <summary>
 /// Appends a SPLADE head to a BERT-style encoder graph (MiniLM): the new graph's only output is

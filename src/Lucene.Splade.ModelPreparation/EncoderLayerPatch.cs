@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Onnx;
 
-namespace Lucene.Splade.Embedded;
+namespace Lucene.Splade.ModelPreparation;
 
 /// <summary>
 /// Replaces encoder layer weights in a Hugging Face BERT ONNX export with trained ones (the

@@ -1,8 +1,7 @@
-using Lucene.Splade.Embedded;
 using Lucene.Splade.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Lucene.Splade.Tests.Embedded;
+namespace Lucene.Splade.ModelPreparation.Tests;
 
 [TestFixture]
 public sealed class MlmHeadTests
@@ -13,7 +12,7 @@ public sealed class MlmHeadTests
     [Test]
     public void SafetensorsReaderDecodesF32F16AndBf16()
     {
-        var path = Path.Combine(EmbeddedTestSupport.CacheRoot, "dtypes.safetensors");
+        var path = Path.Combine(BuildTestSupport.Root, "dtypes.safetensors");
         WriteSafetensors(path, new() { ["a"] = ([1.5f, -2f], "F32"), ["b"] = ([0.25f, 3f], "F16"), ["c"] = ([-0.5f, 8f], "BF16") });
 
         var tensors = MlmHeadWeights.ReadSafetensors(path);
@@ -26,7 +25,7 @@ public sealed class MlmHeadTests
     [Test]
     public void MissingHeadTensorIsNamed()
     {
-        var path = Path.Combine(EmbeddedTestSupport.CacheRoot, "incomplete.safetensors");
+        var path = Path.Combine(BuildTestSupport.Root, "incomplete.safetensors");
         WriteSafetensors(path, new() { ["transform.dense.weight"] = (new float[4], "F32") });
 
         var e = Assert.Throws<InvalidDataException>(() => MlmHeadWeights.Load(path));
@@ -37,7 +36,7 @@ public sealed class MlmHeadTests
     [Test]
     public void TopLayerPatchWritesLinearWeightsTransposedAndNamedTensorsByName()
     {
-        var model = EmbeddedSpladeModel.ReadModel(Support.TestPaths.MiniLmAssembly);
+        var model = EmbeddedModelBuilder.ReadModel(BuildTestSupport.MiniLmAssembly);
         var untouched = EncoderLayerPatch.Read(model, "encoder.layer.4.attention.self.query.weight");
         var random = new Random(7);
         var query = Enumerable.Range(0, Hidden * Hidden).Select(_ => (float)random.NextDouble()).ToArray();
@@ -67,7 +66,7 @@ public sealed class MlmHeadTests
     [Test]
     public void TopLayerPatchRefusesTensorsThatDoNotFit()
     {
-        var model = EmbeddedSpladeModel.ReadModel(Support.TestPaths.MiniLmAssembly);
+        var model = EmbeddedModelBuilder.ReadModel(BuildTestSupport.MiniLmAssembly);
 
         var unknown = Assert.Throws<InvalidDataException>(() => EncoderLayerPatch.Apply(model, new Dictionary<string, float[]> { ["encoder.layer.9.output.LayerNorm.bias"] = new float[Hidden] }, "f.safetensors"));
         var size = Assert.Throws<InvalidDataException>(() => EncoderLayerPatch.Apply(model, new Dictionary<string, float[]> { ["encoder.layer.5.output.dense.weight"] = new float[10] }, "f.safetensors"));
@@ -79,9 +78,9 @@ public sealed class MlmHeadTests
     }
 
     [Test]
-    public void TopLayersBesideAHeadGoIntoTheEncoderAndTheFolderName()
+    public void TopLayersBesideAHeadGoIntoTheEncoder()
     {
-        var folder = Path.Combine(EmbeddedTestSupport.CacheRoot, "head-with-layers");
+        var folder = Path.Combine(BuildTestSupport.Root, "head-with-layers");
         Directory.CreateDirectory(folder);
         var random = new Random(3);
         float[] Values(int n, float scale, float offset = 0) => Enumerable.Range(0, n).Select(_ => offset + (scale * (float)(random.NextDouble() - 0.5))).ToArray();
@@ -94,15 +93,12 @@ public sealed class MlmHeadTests
             ["cls.predictions.transform.LayerNorm.bias"] = (Values(Hidden, 0.1f), "F32"),
             ["cls.predictions.bias"] = (Values(Vocab, 1f, -2), "F32"),
         });
-        var options = new EmbeddedModelOptions { MiniLmAssemblyPath = Support.TestPaths.MiniLmAssembly, CacheDirectory = EmbeddedTestSupport.CacheRoot, MlmHeadPath = path };
-        var withoutLayers = EmbeddedSpladeModel.FolderName(options);
         var norm = Values(Hidden, 0.2f);
         WriteSafetensors(Path.Combine(folder, EmbeddedTrainedHead.TopLayersFileName), new() { ["encoder.layer.5.output.LayerNorm.bias"] = (norm, "F32") });
 
-        var built = EmbeddedSpladeModel.EnsureFolder(options);
+        var built = BuildTestSupport.Build("head-with-layers-model", EmbeddedHeadChoice.FromFile(path));
 
-        Assert.That(Path.GetFileName(built), Is.Not.EqualTo(withoutLayers), "the layers are part of the folder's identity");
-        using var stream = File.OpenRead(Path.Combine(built, EmbeddedSpladeModel.ModelFileName));
+        using var stream = File.OpenRead(Path.Combine(built, EmbeddedModelBuilder.ModelFileName));
         var model = Onnx.ModelProto.Parser.ParseFrom(stream);
         Assert.That(EncoderLayerPatch.Read(model, "encoder.layer.5.output.LayerNorm.bias"), Is.EqualTo(norm));
     }
@@ -119,7 +115,7 @@ public sealed class MlmHeadTests
         var bias = Normal(Vocab, 0.5, -1);
 
         // Hugging Face names, with the dense weight in F16 as a half-precision export would have it.
-        var path = Path.Combine(EmbeddedTestSupport.CacheRoot, "head.safetensors");
+        var path = Path.Combine(BuildTestSupport.Root, "head.safetensors");
         WriteSafetensors(path, new()
         {
             ["cls.predictions.transform.dense.weight"] = (dense, "F16"),
@@ -130,18 +126,17 @@ public sealed class MlmHeadTests
         });
         dense = dense.Select(x => (float)(Half)x).ToArray();
 
-        var folder = EmbeddedSpladeModel.EnsureFolder(new EmbeddedModelOptions { MiniLmAssemblyPath = Support.TestPaths.MiniLmAssembly, CacheDirectory = EmbeddedTestSupport.CacheRoot, MlmHeadPath = path });
-        Assert.That(folder, Is.Not.EqualTo(EmbeddedTestSupport.Folder), "a trained head gets its own folder");
+        var folder = BuildTestSupport.Build("random-head", EmbeddedHeadChoice.FromFile(path));
 
-        int[][] batch = [EmbeddedTestSupport.Tokenize("Vitamin D and bone density."), EmbeddedTestSupport.Tokenize("A short one")];
-        var (embedding, _, _) = EmbeddedTestSupport.WordEmbeddings();
-        var vocabulary = Vocabulary.Load(Path.Combine(folder, EmbeddedSpladeModel.VocabularyFileName));
-        using var original = new InferenceSession(EmbeddedTestSupport.OriginalModelPath);
-        var (states, shape) = EmbeddedTestSupport.Run(original, "last_hidden_state", batch);
-        var expected = EmbeddedTestSupport.HostPooling(states, shape[0], shape[1], Hidden, batch, h => Logits(h, dense, denseBias, gamma, beta, embedding, bias), 0, vocabulary.IsExcludedTerm);
+        int[][] batch = [BuildTestSupport.Tokenize("Vitamin D and bone density."), BuildTestSupport.Tokenize("A short one")];
+        var (embedding, _, _) = BuildTestSupport.WordEmbeddings();
+        var vocabulary = Vocabulary.Load(Path.Combine(folder, EmbeddedModelBuilder.VocabularyFileName));
+        using var original = new InferenceSession(BuildTestSupport.OriginalModelPath);
+        var (states, shape) = BuildTestSupport.Run(original, "last_hidden_state", batch);
+        var expected = BuildTestSupport.HostPooling(states, shape[0], shape[1], Hidden, batch, h => Logits(h, dense, denseBias, gamma, beta, embedding, bias), 0, vocabulary.IsExcludedTerm);
 
-        using var session = new InferenceSession(Path.Combine(folder, EmbeddedSpladeModel.ModelFileName));
-        var (actual, _) = EmbeddedTestSupport.Run(session, "splade_weights", batch);
+        using var session = new InferenceSession(Path.Combine(folder, EmbeddedModelBuilder.ModelFileName));
+        var (actual, _) = BuildTestSupport.Run(session, "splade_weights", batch);
 
         Assert.That(expected.Sum(e => e.Count(w => w > 0)), Is.GreaterThan(100), "random weights must give a non-trivial reference");
         for (var b = 0; b < batch.Length; b++)
@@ -200,5 +195,5 @@ public sealed class MlmHeadTests
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private static void WriteSafetensors(string path, Dictionary<string, (float[] Values, string Dtype)> tensors) =>
-        Support.SafetensorsTestFile.Write(path, tensors);
+        Lucene.Splade.Tests.Support.SafetensorsTestFile.Write(path, tensors);
 }
