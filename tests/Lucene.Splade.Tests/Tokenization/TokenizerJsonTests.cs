@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Lucene.Splade.Encoders;
+using Lucene.Splade.Modeling;
+using Lucene.Splade.Tests.Support.TinyModels;
+using Lucene.Splade.Tokenization;
+
+namespace Lucene.Splade.Tests.Tokenization;
+
+/// <summary>Reading Hugging Face <c>tokenizer.json</c> files, and model folders that have one instead of vocab.txt.</summary>
+[TestFixture]
+public sealed class TokenizerJsonTests
+{
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("splade-tokenizer-json-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private static Vocabulary Cased => TokenizerFixtures.CasedVocabulary;
+
+    private string Write(JsonObject json) => TokenizerJsonFixture.Write(Path.Combine(_folder, "tokenizer.json"), json);
+
+    [Test]
+    public void SettingsComeFromTheNormalizerAndTheSpecialTokensFromThePostProcessor()
+    {
+        var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(TokenizerJsonFixture.Create(Cased, lowerCase: false, stripAccents: true, handleChineseChars: false)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokenizer.Vocabulary.Tokens, Is.EqualTo(Cased.Tokens));
+            Assert.That(tokenizer.Options.LowerCase, Is.False);
+            Assert.That(tokenizer.Options.StripAccents, Is.True);
+            Assert.That(tokenizer.Options.HandleChineseCharacters, Is.False);
+            Assert.That(tokenizer.Options.MaxInputCharsPerWord, Is.EqualTo(100));
+            Assert.That(tokenizer.ClsId, Is.EqualTo(2));
+            Assert.That(tokenizer.SepId, Is.EqualTo(3));
+            Assert.That(tokenizer.UnknownId, Is.EqualTo(1));
+        });
+
+        // Cased, accents stripped: "Café" becomes "Cafe"; "中文" stays one word, which the vocabulary cannot spell.
+        Assert.That(tokenizer.Tokenize("Hello Café"), Is.EqualTo(new[] { "Hello", "Cafe" }));
+        Assert.That(tokenizer.Tokenize("中文"), Is.EqualTo(new[] { "[UNK]" }));
+    }
+
+    [Test]
+    public void ChineseCharactersAreSplitWhenTheNormalizerSaysSo()
+    {
+        var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(TokenizerJsonFixture.Create(Cased, lowerCase: false, handleChineseChars: true)));
+
+        Assert.That(tokenizer.Tokenize("中文"), Is.EqualTo(new[] { "中", "文" }));
+    }
+
+    [Test]
+    public void BertProcessingNamesTheSequenceTokensToo()
+    {
+        var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(TokenizerJsonFixture.Create(Cased, templateProcessing: false)));
+
+        Assert.That(tokenizer.Encode("hello", 8), Is.EqualTo(new[] { 2, 6, 3 }));
+    }
+
+    [Test]
+    public void AddedTokensThatFollowTheVocabularyExtendIt()
+    {
+        var json = TokenizerJsonFixture.Create(Cased);
+        json["added_tokens"]!.AsArray().Add(new JsonObject { ["id"] = Cased.Count, ["content"] = "[NEW]", ["special"] = true });
+
+        var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(json));
+
+        Assert.That(tokenizer.Vocabulary.Count, Is.EqualTo(Cased.Count + 1));
+        Assert.That(tokenizer.Vocabulary[Cased.Count], Is.EqualTo("[NEW]"));
+    }
+
+    [TestCase("model", "BPE", "only BERT WordPiece tokenizers are supported")]
+    [TestCase("normalizer", "Lowercase", "only BertNormalizer is supported")]
+    [TestCase("pre_tokenizer", "Whitespace", "only BertPreTokenizer is supported")]
+    public void OtherTokenizersAreRefusedWithTheReason(string part, string type, string message)
+    {
+        var json = TokenizerJsonFixture.Create(Cased);
+        json[part]!["type"] = type;
+
+        var e = Assert.Throws<InvalidDataException>(() => WordPieceTokenizer.LoadTokenizerJson(Write(json)));
+
+        Assert.That(e!.Message, Does.Contain(message).And.Contain(type).And.Contain("tokenizer.json"));
+    }
+
+    [Test]
+    public void BrokenFilesFailWithTheirPath()
+    {
+        var gap = TokenizerJsonFixture.Create(Cased);
+        gap["model"]!["vocab"]!["Hello"] = 500;
+        var clash = TokenizerJsonFixture.Create(Cased);
+        clash["added_tokens"]!.AsArray().Add(new JsonObject { ["id"] = 5, ["content"] = "[OTHER]" });
+        var prefix = TokenizerJsonFixture.Create(Cased);
+        prefix["model"]!["continuing_subword_prefix"] = "@@";
+        var unclean = TokenizerJsonFixture.Create(Cased);
+        unclean["normalizer"]!["clean_text"] = false;
+        var wrongType = TokenizerJsonFixture.Create(Cased);
+        wrongType["model"]!["vocab"] = new JsonArray(1, 2);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Write(gap)), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("do not run from 0"));
+            Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Write(clash)), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("id 5 belongs to both"));
+            Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Write(prefix)), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("'@@'"));
+            Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Write(unclean)), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("clean_text"));
+            Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Write(wrongType)), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("model.vocab"));
+        });
+
+        File.WriteAllText(Path.Combine(_folder, "tokenizer.json"), "{ \"model\": ");
+        Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Path.Combine(_folder, "tokenizer.json")), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not valid JSON"));
+        Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Path.Combine(_folder, "missing.json")), Throws.InstanceOf<FileNotFoundException>());
+    }
+
+    [Test]
+    public void AModelFolderWithOnlyTokenizerJsonEncodesAsWithVocabTxt()
+    {
+        var withVocab = Path.Combine(_folder, "vocab-txt");
+        var withJson = Path.Combine(_folder, "tokenizer-json");
+        TinyBertModels.WriteModelFolder(withVocab, TinyModelKind.MlmLogits);
+        TinyBertModels.WriteModelFolder(withJson, TinyModelKind.MlmLogits);
+        var vocabulary = Vocabulary.Load(Path.Combine(withJson, "vocab.txt"));
+        File.Delete(Path.Combine(withJson, "vocab.txt"));
+        TokenizerJsonFixture.Write(Path.Combine(withJson, "tokenizer.json"), TokenizerJsonFixture.Create(vocabulary));
+
+        using var expected = SpladeEncoder.Load(withVocab);
+        using var actual = SpladeEncoder.Load(withJson);
+
+        Assert.That(actual.Files.TokenizerPath, Does.EndWith("tokenizer.json"));
+        const string text = "the big red dog swims in the river";
+        Assert.That(actual.EncodeDocument(text), Is.EqualTo(expected.EncodeDocument(text)));
+        Assert.That(actual.Tokenizer.Encode(text, 64), Is.EqualTo(expected.Tokenizer.Encode(text, 64)));
+    }
+
+    [Test]
+    public void SpladeConfigOverridesTheTokenizerJsonSettings()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits);
+        var vocabulary = Vocabulary.Load(Path.Combine(_folder, "vocab.txt"));
+        TokenizerJsonFixture.Write(Path.Combine(_folder, "tokenizer.json"), TokenizerJsonFixture.Create(vocabulary, lowerCase: true));
+        new SpladeModelConfig { LowerCase = false }.Save(Path.Combine(_folder, SpladeModelConfig.FileName));
+
+        var files = SpladeModelFolder.Resolve(_folder);
+        var tokenizer = files.LoadTokenizer(files.LoadConfig());
+
+        Assert.That(files.TokenizerPath, Does.EndWith("tokenizer.json"), "tokenizer.json wins over vocab.txt: it carries the settings");
+        Assert.That(tokenizer.Options.LowerCase, Is.False);
+        Assert.That(tokenizer.Options.EffectiveStripAccents, Is.False, "an explicit lowercase brings Hugging Face's default for accents with it");
+    }
+}
