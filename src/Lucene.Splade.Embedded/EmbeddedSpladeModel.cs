@@ -48,7 +48,7 @@ public static class EmbeddedSpladeModel
             }
 
             throw new DirectoryNotFoundException(
-                "The embedded SPLADE model folder was not found. Looked in: " + string.Join("; ", candidates.Select(c => $"'{c}'"))
+                $"The embedded SPLADE model folder was not found (a folder with {string.Join(", ", RequiredFiles)}). Looked in: " + string.Join("; ", candidates.Select(c => $"'{c}'"))
                 + ". The Lucene.Splade.Embedded package copies it to lucene-splade/minilm-l6-splade/ in the output of the project that"
                 + " references the package (build and publish); an application started from elsewhere, or one whose build did not"
                 + $" import the package's targets, can point ${FolderEnvironmentVariable} at a copy of that folder.");

@@ -134,7 +134,7 @@ internal sealed class Experiment
 
             if (encoded is not null)
             {
-                var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName, options.QueryPruning);
+                var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName) { QueryPruning = options.QueryPruning };
                 var vectors = encoded.Queries.Ids.Zip(encoded.Queries.Vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
                 _log("Searching SPLADE ...");
                 splade = index.Search("splade", queries.Select(q => (q.Id, (Query)builder.Build(vectors[q.Id]))).ToArray(), options.Depth, warmUp: true);
@@ -165,7 +165,7 @@ internal sealed class Experiment
         SparsityInfo? sparsity = null;
         if (encoded is not null)
         {
-            var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName, options.QueryPruning);
+            var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName) { QueryPruning = options.QueryPruning };
             var vectors = encoded.Queries.Ids.Zip(encoded.Queries.Vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
             var judged = queries.Select(q => vectors[q.Id]).ToArray();
             sparsity = new SparsityInfo(

@@ -36,7 +36,7 @@ internal sealed class StatsCommand(IAnsiConsole console) : Command<StatsCommand.
             }
 
             using var encoder = IndexModel.Load(console, settings);
-            builder = new SpladeQueryBuilder(encoder.Vocabulary, Indexing.IndexLayout.Splade, settings.QueryPruning);
+            builder = new SpladeQueryBuilder(encoder.Vocabulary, Indexing.IndexLayout.Splade) { QueryPruning = settings.QueryPruning };
             queryVectors = console.Status().Start($"Encoding {queries.Count} queries...", _ => encoder.EncodeQueries(queries));
         }
 

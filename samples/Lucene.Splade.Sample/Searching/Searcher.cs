@@ -25,7 +25,7 @@ internal sealed class Searcher : IDisposable
     {
         _reader = IndexLayout.OpenReader(indexPath);
         Index = new IndexSearcher(_reader) { Similarity = IndexLayout.Similarity };
-        QueryBuilder = new SpladeQueryBuilder(encoder, IndexLayout.Splade, queryPruning);
+        QueryBuilder = new SpladeQueryBuilder(encoder, IndexLayout.Splade) { QueryPruning = queryPruning ?? PruningOptions.None };
         Metadata = IndexMetadata.FromUserData(_reader.IndexCommit.UserData);
     }
 

@@ -28,10 +28,9 @@ public sealed class SpladeQueryBuilder
     /// <summary>Creates a builder that encodes query text with <paramref name="encoder"/>.</summary>
     /// <param name="encoder">The query encoder (the model, or <see cref="InferenceFreeQueryEncoder"/>); its vocabulary names the terms.</param>
     /// <param name="field">The SPLADE field to search.</param>
-    /// <param name="queryPruning">Pruning applied to every query vector; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="encoder"/> or <paramref name="field"/> is null.</exception>
-    public SpladeQueryBuilder(IQueryEncoder encoder, string field, PruningOptions? queryPruning = null)
-        : this((encoder ?? throw new ArgumentNullException(nameof(encoder))).Vocabulary, field, queryPruning)
+    public SpladeQueryBuilder(IQueryEncoder encoder, string field)
+        : this((encoder ?? throw new ArgumentNullException(nameof(encoder))).Vocabulary, field)
     {
         _encoder = encoder;
     }
@@ -39,15 +38,13 @@ public sealed class SpladeQueryBuilder
     /// <summary>Creates a builder for query vectors encoded elsewhere; <see cref="Build(string)"/> is then unavailable.</summary>
     /// <param name="vocabulary">The vocabulary the vectors' ids belong to.</param>
     /// <param name="field">The SPLADE field to search.</param>
-    /// <param name="queryPruning">Pruning applied to every query vector; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="vocabulary"/> or <paramref name="field"/> is null.</exception>
-    public SpladeQueryBuilder(Vocabulary vocabulary, string field, PruningOptions? queryPruning = null)
+    public SpladeQueryBuilder(Vocabulary vocabulary, string field)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(field);
         Vocabulary = vocabulary;
         Field = field;
-        QueryPruning = queryPruning ?? PruningOptions.None;
     }
 
     /// <summary>The field the queries search.</summary>
@@ -56,8 +53,13 @@ public sealed class SpladeQueryBuilder
     /// <summary>The vocabulary that turns term ids into index terms.</summary>
     public Vocabulary Vocabulary { get; }
 
-    /// <summary>Pruning applied to every query vector before the clause limit.</summary>
-    public PruningOptions QueryPruning { get; }
+    /// <summary>Pruning applied to every query vector before the clause limit. Default <see cref="PruningOptions.None"/>.</summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public PruningOptions QueryPruning
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(QueryPruning));
+    } = PruningOptions.None;
 
     /// <summary>
     /// A clause limit below <see cref="BooleanQuery.MaxClauseCount"/> (which always applies); null for none.

@@ -11,7 +11,7 @@ namespace Lucene.Splade.Tokenization;
 /// <para>
 /// The WordPiece step (greedy longest-match-first with <c>##</c> continuations) is Microsoft.ML.Tokenizers'
 /// <see cref="BertTokenizer"/>. Its basic tokenization (cleaning, lowercasing, accent stripping and splitting into
-/// words) is not used, because in version 2.0.1 it deviates from Hugging Face in ways that cannot be repaired by
+/// words) is not used, because in versions 2.0.1 and 3.0.0 it deviates from Hugging Face in ways that cannot be repaired by
 /// editing the input text:
 /// </para>
 /// <list type="bullet">

@@ -46,7 +46,7 @@ public sealed class SpladeQueryBuilderTests
     {
         var vector = new SparseVector([10, 11, 12, 13], [0.4f, 0.1f, 0.9f, 0.5f]);
 
-        var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field, new PruningOptions { TopK = 2 }).Build(vector);
+        var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field) { QueryPruning = new PruningOptions { TopK = 2 } }.Build(vector);
 
         Assert.That(Clauses(query).Select(c => c.Term), Is.EqualTo(new[] { Vocabulary[12], Vocabulary[13] }));
     }
@@ -165,7 +165,7 @@ public sealed class SpladeQueryBuilderTests
             Assert.That(() => builder.Build((SparseVector)null!), Throws.ArgumentNullException);
             Assert.That(() => new SpladeQueryBuilder((Lucene.Splade.Encoders.IQueryEncoder)null!, Field), Throws.ArgumentNullException);
             Assert.That(() => new SpladeQueryBuilder(Vocabulary, null!), Throws.ArgumentNullException);
-            Assert.That(() => new SpladeQueryBuilder(Vocabulary, Field, new PruningOptions { MassFraction = 2 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => new SpladeQueryBuilder(Vocabulary, Field) { QueryPruning = null! }, Throws.ArgumentNullException);
         });
     }
 
