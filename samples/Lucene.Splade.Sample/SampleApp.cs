@@ -28,14 +28,16 @@ internal static class SampleApp
                 .WithDescription("Index a folder of .txt/.md files or a JSON Lines corpus (BEIR corpus.jsonl) with BM25 and SPLADE fields.")
                 .WithExample("index", "corpus.jsonl", "--index", "my-index");
             config.AddCommand<SearchCommand>("search")
-                .WithDescription("Search an index with SPLADE, BM25 or both; without a query, read queries interactively.")
-                .WithExample("search", "how do vaccines work", "--engine", "both");
+                .WithDescription("Search an index with BM25 and SPLADE fused (hybrid), either one, or both side by side. Without a query, read queries one per line until the end of the input: the model (about 2 s to load) is loaded once.")
+                .WithExample("search", "\"how do vaccines work\"")
+                .WithExample("search", "\"how do vaccines work\"", "--engine", "both")
+                .WithExample("search", "--index", "my-index", "<", "queries.txt");
             config.AddCommand<ExplainCommand>("explain")
-                .WithDescription("Show the terms behind a document's SPLADE score for a query.")
-                .WithExample("explain", "how do vaccines work", "doc-42");
+                .WithDescription("Show the terms behind a document's SPLADE score for a query, and its place in the BM25, SPLADE and hybrid rankings.")
+                .WithExample("explain", "\"how do vaccines work\"", "doc-42");
             config.AddCommand<EncodeCommand>("encode")
                 .WithDescription("Print the sparse vector of a text, as a document or as a query.")
-                .WithExample("encode", "--query", "cheap flights to rome");
+                .WithExample("encode", "--query", "\"cheap flights to rome\"");
             config.AddCommand<StatsCommand>("stats")
                 .WithDescription("Documents, size on disk and per field, sparsity, expected FLOPS and the model of an index.");
         });
@@ -49,6 +51,7 @@ internal static class SampleApp
         LockObtainFailedException => $"the index is locked by another process (LockObtainFailedException: {e.Message})",
         CommandAppException => e.Message,
         DirectoryNotFoundException or FileNotFoundException => $"not found: {e.Message}",
+        InvalidDataException => e.Message,
         UnauthorizedAccessException => $"access denied: {e.Message}",
         IOException => $"I/O error: {e.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",

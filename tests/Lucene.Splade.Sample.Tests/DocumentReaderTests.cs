@@ -1,4 +1,4 @@
-using Lucene.Splade.Sample.Corpus;
+using Lucene.Splade.Corpora;
 
 namespace Lucene.Splade.Sample.Tests;
 
@@ -26,7 +26,7 @@ public sealed class DocumentReaderTests
         Assert.Multiple(() =>
         {
             Assert.That(documents.Select(d => d.Id), Is.EqualTo(new[] { "a", "7", "c" }));
-            Assert.That(documents[0].Contents, Is.EqualTo("A\nalpha"));
+            Assert.That(documents[0].Contents, Is.EqualTo("A alpha"), "title and text joined by a space, as BM25 \"flat\" runs index them");
             Assert.That(documents[1].Contents, Is.EqualTo("seven"));
             Assert.That(reader.Problems.Select(p => p.Line), Is.EqualTo(new int?[] { 4, 6, 7 }));
             Assert.That(reader.CountCandidates(), Is.EqualTo(6));

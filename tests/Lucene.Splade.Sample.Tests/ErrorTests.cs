@@ -104,7 +104,8 @@ public sealed class ErrorTests
     }
 
     [TestCase("--scale", "-1", "--scale must be a positive number")]
-    [TestCase("--doc-mass", "2", "MassFraction")]
+    [TestCase("--doc-mass", "2", "--doc-mass must be more than 0 and at most 1")]
+    [TestCase("--query-top-k", "0", "--query-top-k must be at least 1")]
     [TestCase("--batch-size", "0", "--batch-size must be at least 1")]
     public void An_out_of_range_option(string option, string value, string message)
     {

@@ -1,4 +1,4 @@
-using Lucene.Splade.Sample.Corpus;
+using Lucene.Splade.Corpora;
 
 namespace Lucene.Splade.Sample.Tests;
 

@@ -1,3 +1,4 @@
+using Lucene.Splade.Corpora;
 using Lucene.Net.Index;
 using Lucene.Net.Store;
 using Lucene.Splade.Sample.Indexing;
@@ -14,7 +15,7 @@ internal sealed record IndexProbe(string[] Ids, IDictionary<string, string> User
         var ids = new List<string>();
         for (var i = 0; i < reader.MaxDoc; i++)
         {
-            ids.Add(reader.Document(i).Get(IndexLayout.Id));
+            ids.Add(reader.Document(i).Get(CorpusFields.Id));
         }
 
         return new IndexProbe(ids.Order(StringComparer.Ordinal).ToArray(), new Dictionary<string, string>(reader.IndexCommit.UserData));

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using Lucene.Splade.Sample.Corpus;
+using Lucene.Splade.Corpora;
 
 namespace Lucene.Splade.Sample.Tests;
 
 /// <summary>A tiny corpus on distinct topics, so that one query has one obvious answer.</summary>
 internal static class TestCorpus
 {
-    public static readonly SourceDocument[] Documents =
+    public static readonly CorpusDocument[] Documents =
     [
         new("bread", "Baking bread at home", "Mix flour, water, yeast and salt, knead the dough and bake the loaf in a hot oven."),
         new("bike", "Fixing a bicycle puncture", "Remove the wheel, find the hole in the inner tube, patch it and pump up the tyre."),
@@ -17,7 +17,7 @@ internal static class TestCorpus
     ];
 
     /// <summary>Writes documents as JSON Lines with the given id key ("id" or BEIR's "_id"); returns the path.</summary>
-    public static string WriteJsonLines(string folder, IEnumerable<SourceDocument>? documents = null, string idKey = "id", string name = "corpus.jsonl")
+    public static string WriteJsonLines(string folder, IEnumerable<CorpusDocument>? documents = null, string idKey = "id", string name = "corpus.jsonl")
     {
         var path = Path.Combine(folder, name);
         File.WriteAllLines(path, (documents ?? Documents).Select(d =>

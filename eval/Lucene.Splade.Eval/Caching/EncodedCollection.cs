@@ -1,4 +1,4 @@
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 
 namespace Lucene.Splade.Eval.Caching;
 
@@ -9,12 +9,12 @@ namespace Lucene.Splade.Eval.Caching;
 /// </summary>
 internal sealed record EncodedCollection(EncodedTexts Documents, EncodedTexts Queries)
 {
-    public static EncodedCollection Load(string datasetFolder, IReadOnlyList<BeirDocument> corpus, IReadOnlyList<BeirQuery> queries, ModelSource model, VectorCache cache, bool progress = true)
+    public static EncodedCollection Load(string datasetFolder, IReadOnlyList<CorpusDocument> corpus, IReadOnlyList<CorpusQuery> queries, ModelSource model, VectorCache cache, bool progress = true)
     {
         var docs = cache.GetOrEncode(Path.Combine(datasetFolder, "corpus.jsonl"), model.CacheKey, corpus.Select(d => d.Id).ToArray(),
-            () => ParallelEncoder.Encode(texts => model.Encoder.EncodeDocuments(texts), corpus.Select(d => d.Contents).ToArray(), "documents", progress));
+            () => EncodingProgress.Documents(model.Encoder, corpus.Select(d => d.Contents).ToArray(), "documents", progress));
         var qs = cache.GetOrEncode(Path.Combine(datasetFolder, "queries.jsonl"), model.QueryCacheKey, queries.Select(q => q.Id).ToArray(),
-            () => ParallelEncoder.Encode(model.EncodeQueries, queries.Select(q => q.Text).ToArray(), "queries", progress));
+            () => EncodingProgress.Queries(model.QueryEncoder, queries.Select(q => q.Text).ToArray(), "queries", progress));
         return new EncodedCollection(docs, qs);
     }
 }

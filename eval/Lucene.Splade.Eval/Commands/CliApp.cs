@@ -6,12 +6,18 @@ namespace Lucene.Splade.Eval.Commands;
 /// <summary>The <c>splade-eval</c> command line: its commands and error handling.</summary>
 internal static class CliApp
 {
-    public static CommandApp Create()
+    /// <param name="console">Where help pages and errors go; the process's console when null (tests pass a recorder).</param>
+    public static CommandApp Create(IAnsiConsole? console = null)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("splade-eval");
+            if (console is not null)
+            {
+                config.Settings.Console = console;
+            }
+
             config.AddCommand<EncodeCommand>("encode")
                 .WithDescription("Encode a BEIR collection's corpus and queries into the vector cache.")
                 .WithExample("encode", "../shared/datasets/scifact");
@@ -27,7 +33,7 @@ internal static class CliApp
                 .WithExample("sparsity", "../shared/datasets/scifact");
             config.SetExceptionHandler((e, _) =>
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                (console ?? AnsiConsole.Console).MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 if (Environment.GetEnvironmentVariable("SPLADE_EVAL_TRACE") == "1")
                 {
                     Console.Error.WriteLine(e);

@@ -18,7 +18,7 @@ internal class DatasetSettings : CommandSettings
     public string? Model { get; init; }
 
     [CommandOption("--max-length <N>")]
-    [Description("Truncate texts to N word pieces ([CLS]/[SEP] included). Default: the model's max_length.")]
+    [Description("Truncate texts to N word pieces ([[CLS]]/[[SEP]] included). Default: the model's max_length.")]
     public int? MaxLength { get; init; }
 
     [CommandOption("--query-encoder <ENCODER>")]

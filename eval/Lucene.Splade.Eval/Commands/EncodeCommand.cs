@@ -1,4 +1,4 @@
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using System.ComponentModel;
 using Lucene.Splade.Vectors;
 using Lucene.Splade.Eval.Caching;
@@ -25,8 +25,8 @@ internal sealed class EncodeCommand : Command<EncodeSettings>
 {
     public override int Execute(CommandContext context, EncodeSettings settings, CancellationToken cancellationToken)
     {
-        var corpus = BeirDataset.ReadCorpus(settings.Dataset);
-        var queries = BeirDataset.ReadQueries(settings.Dataset);
+        var corpus = BeirCollection.ReadCorpus(settings.Dataset);
+        var queries = BeirCollection.ReadQueries(settings.Dataset);
         using var model = settings.ResolveModel();
         var cache = settings.OpenCache();
         if (settings.AdoptKey is { } oldKey)

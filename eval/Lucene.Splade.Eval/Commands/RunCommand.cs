@@ -1,3 +1,4 @@
+using Lucene.Splade.Corpora;
 using System.ComponentModel;
 using Lucene.Splade.Eval.Experiments;
 using Lucene.Splade.Eval.Reporting;
@@ -115,11 +116,16 @@ internal class RunSettings : DatasetSettings
         try
         {
             _ = ParseRuns(Runs);
-            _ = ToOptions(); // the options check their values when they are set
         }
         catch (ArgumentException e)
         {
             return ValidationResult.Error(e.Message);
+        }
+
+        if (!PruningOptionNames.TryCreate(() => ToOptions().DocumentPruning, "doc", out var error)
+            || !PruningOptionNames.TryCreate(() => ToOptions().QueryPruning, "query", out error))
+        {
+            return ValidationResult.Error(error!);
         }
 
         if (Bm25Lengths is not ("lucene48" or "byte4"))

@@ -4,7 +4,7 @@ using Lucene.Splade.Analysis;
 using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Eval.Caching;
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Vectors;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -40,13 +40,13 @@ internal sealed class SparsityCommand : Command<SparsityCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var corpus = BeirDataset.ReadCorpus(settings.Dataset);
+        var corpus = BeirCollection.ReadCorpus(settings.Dataset);
         if (settings.Limit > 0)
         {
             corpus = corpus.Take(settings.Limit).ToArray();
         }
 
-        var queries = BeirDataset.ReadJudgedQueries(settings.Dataset, settings.Split);
+        var queries = BeirCollection.ReadJudgedQueries(settings.Dataset, settings.Split);
         var options = new SpladeEncoderOptions { IntraOpThreads = 1 };
         using var encoder = settings.Model is null ? EmbeddedSpladeModel.LoadEncoder(options) : SpladeEncoder.Load(settings.Model, options);
 
@@ -54,7 +54,7 @@ internal sealed class SparsityCommand : Command<SparsityCommand.Settings>
         var docs = EncodeParallel(encoder, corpus.Select(d => d.Contents).ToArray(), "documents");
         var docSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var qs = EncodeParallel(encoder, queries.Select(q => q.Text).ToArray(), "queries");
+        var qs = EncodingProgress.Queries(encoder, queries.Select(q => q.Text).ToArray(), "queries").Vectors.ToArray();
         var querySeconds = clock.Elapsed.TotalSeconds;
 
         var indexing = SpladeIndexingOptions.Default;
@@ -74,5 +74,5 @@ internal sealed class SparsityCommand : Command<SparsityCommand.Settings>
     }
 
     private static SparseVector[] EncodeParallel(SpladeEncoder encoder, string[] texts, string what) =>
-        ParallelEncoder.Encode(batch => encoder.EncodeDocuments(batch), texts, what).Vectors.ToArray();
+        EncodingProgress.Documents(encoder, texts, what).Vectors.ToArray();
 }

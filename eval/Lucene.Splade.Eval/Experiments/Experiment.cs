@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Lucene.Net.Search;
 using Lucene.Splade.Eval.Caching;
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Metrics;
 using Lucene.Splade.Eval.Retrieval;
 using Lucene.Splade.Search;
@@ -40,7 +40,7 @@ internal sealed class Experiment
             return null;
         }
 
-        var splits = BeirDataset.Splits(dataset);
+        var splits = BeirCollection.Splits(dataset);
         if (options.TuneSplit is { } named)
         {
             if (named == options.Split)
@@ -57,12 +57,12 @@ internal sealed class Experiment
     public Report Run(ExperimentOptions options)
     {
         Directory.CreateDirectory(_output);
-        var corpus = BeirDataset.ReadCorpus(_dataset);
-        var allQueries = BeirDataset.ReadQueries(_dataset);
-        var qrels = BeirDataset.ReadQrels(_dataset, options.Split);
+        var corpus = BeirCollection.ReadCorpus(_dataset);
+        var allQueries = BeirCollection.ReadQueries(_dataset);
+        var qrels = BeirCollection.ReadQrels(_dataset, options.Split);
         var queries = JudgedQueries(allQueries, qrels, options.Split);
         var tuneSplit = options.Runs.HasFlag(RunKinds.Hybrid) ? ChooseTuneSplit(_dataset, options) : null;
-        var tuneQrels = tuneSplit is null ? null : BeirDataset.ReadQrels(_dataset, tuneSplit);
+        var tuneQrels = tuneSplit is null ? null : BeirCollection.ReadQrels(_dataset, tuneSplit);
         var tuneQueries = tuneQrels is null ? [] : JudgedQueries(allQueries, tuneQrels, tuneSplit!);
         _log($"{Path.GetFileName(Path.GetFullPath(_dataset))}: {corpus.Count} documents, {queries.Count} judged {options.Split} queries" +
              (tuneSplit is null ? "" : $", {tuneQueries.Count} {tuneSplit} queries for tuning"));
@@ -120,13 +120,14 @@ internal sealed class Experiment
             if (options.Runs.HasFlag(RunKinds.Bm25))
             {
                 using var analyzer = Bm25Flat.CreateAnalyzer();
-                var built = queries.Select(q => (q.Id, (Query)Bm25Flat.BuildQuery(analyzer, q.Text))).ToArray();
-                bm25QueryTerms = built.Select(q => (double)((BooleanQuery)q.Item2).Clauses.Count).ToArray();
+                var bm25Builder = Bm25Flat.CreateQueryBuilder(analyzer);
+                var built = queries.Select(q => (q.Id, bm25Builder.Build(q.Text))).ToArray();
+                bm25QueryTerms = queries.Select(q => (double)bm25Builder.AnalyzeTerms(q.Text).Count).ToArray();
                 _log("Searching BM25 ...");
                 bm25 = index.Search("bm25", built, options.Depth, warmUp: true);
                 if (tuneQueries.Count > 0)
                 {
-                    bm25Tune = index.Search("bm25", tuneQueries.Select(q => (q.Id, (Query)Bm25Flat.BuildQuery(analyzer, q.Text))).ToArray(), options.Depth, warmUp: false);
+                    bm25Tune = index.Search("bm25", tuneQueries.Select(q => (q.Id, bm25Builder.Build(q.Text))).ToArray(), options.Depth, warmUp: false);
                 }
 
                 outcomes.Add(Outcome(bm25.Run, qrels, options, null));
@@ -218,7 +219,7 @@ internal sealed class Experiment
         (o.Bm25Lengths == Bm25Lengths.Lucene48 ? "Lucene 4.8's BM25Similarity" : "Lucene 8+ document lengths (Bm25Byte4Similarity)") +
         ", analyzed query terms as SHOULD clauses (boost = count)");
 
-    private static IReadOnlyList<BeirQuery> JudgedQueries(IReadOnlyList<BeirQuery> all, Qrels qrels, string split)
+    private static IReadOnlyList<CorpusQuery> JudgedQueries(IReadOnlyList<CorpusQuery> all, Qrels qrels, string split)
     {
         var judged = all.Where(q => qrels.IsJudged(q.Id)).ToArray();
         if (judged.Length != qrels.QueryIds.Count)
@@ -245,54 +246,38 @@ internal sealed class Experiment
 
     private string AddHybrids(List<RunOutcome> outcomes, Run bm25, Run splade, Run? bm25Tune, Run? spladeTune, Qrels qrels, Qrels? tuneQrels, string? tuneSplit, ExperimentOptions options)
     {
-        var rrfName = $"rrf-k{options.RrfK}";
-        var rrf = Fusion.ReciprocalRank(bm25, splade, options.RrfK, options.Depth, rrfName);
-        var candidates = new List<(RunOutcome Outcome, double TuneScore)>();
-        double rrfTune = double.NaN;
-        if (tuneQrels is not null)
-        {
-            rrfTune = TrecEval.Evaluate(Fusion.ReciprocalRank(bm25Tune!, spladeTune!, options.RrfK, options.Depth, rrfName), tuneQrels).Mean.Ndcg10;
-        }
-
-        var rrfOutcome = Outcome(rrf, qrels, options, tuneSplit is null ? null : new TuningInfo(tuneSplit, "fixed k", null, rrfTune, null));
+        // The library's tuner scores every candidate on the tuning split: RRF, then each normalization over the weight
+        // grid; ties go to the first candidate, so RRF wins a tie, then the lower weight.
+        var tuning = tuneQrels is null
+            ? null
+            : HybridRuns.Tune(bm25Tune!, spladeTune!, tuneQrels, new HybridTuningOptions { RrfK = options.RrfK, WeightStep = options.WeightStep });
+        var rrfFusion = HybridFusion.ReciprocalRank(options.RrfK);
+        var rrfTune = tuning?.Candidates.Single(c => c.Fusion == rrfFusion).Ndcg ?? double.NaN;
+        var rrfOutcome = Outcome(HybridRuns.Fuse(rrfFusion, bm25, splade, options.Depth, rrfFusion.Name), qrels, options,
+            tuneSplit is null ? null : new TuningInfo(tuneSplit, "fixed k", null, rrfTune, null));
         outcomes.Add(rrfOutcome);
-        candidates.Add((rrfOutcome, rrfTune));
 
-        foreach (var normalization in new[] { Normalization.MinMax, Normalization.ZScore })
+        foreach (var normalization in new[] { ScoreNormalization.MinMax, ScoreNormalization.ZScore })
         {
-            var label = normalization == Normalization.MinMax ? "minmax" : "zscore";
-            var weight = options.DefaultWeight;
-            TuningInfo? tuning = null;
-            if (tuneQrels is not null)
+            var fusion = HybridFusion.Linear(normalization, options.DefaultWeight);
+            TuningInfo? tuningInfo = null;
+            if (tuning is not null)
             {
-                var curve = new List<double[]>();
-                var bestScore = double.NegativeInfinity;
-                var steps = (int)Math.Round(1 / options.WeightStep);
-                for (var s = 0; s <= steps; s++)
-                {
-                    var w = Math.Round(s * options.WeightStep, 6);
-                    var score = TrecEval.Evaluate(Fusion.WeightedSum(bm25Tune!, spladeTune!, w, normalization, options.Depth, label), tuneQrels).Mean.Ndcg10;
-                    curve.Add([w, score]);
-                    if (score > bestScore)
-                    {
-                        (bestScore, weight) = (score, w);
-                    }
-                }
-
-                tuning = new TuningInfo(tuneSplit!, $"grid over SPLADE weight, step {options.WeightStep}, max nDCG@10", weight, bestScore, curve);
+                var curve = tuning.Candidates.Where(c => c.Fusion.Method == FusionMethod.Linear && c.Fusion.Normalization == normalization).ToList();
+                var best = curve.First(c => c.Ndcg == curve.Max(x => x.Ndcg));
+                fusion = best.Fusion;
+                tuningInfo = new TuningInfo(tuneSplit!, $"grid over SPLADE weight, step {options.WeightStep}, max nDCG@10", fusion.SpladeWeight, best.Ndcg,
+                    curve.Select(c => new[] { c.Fusion.SpladeWeight, c.Ndcg }).ToList());
             }
 
-            var run = Fusion.WeightedSum(bm25, splade, weight, normalization, options.Depth, $"{label}-w{weight.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}");
-            var outcome = Outcome(run, qrels, options, tuning);
-            outcomes.Add(outcome);
-            candidates.Add((outcome, tuning?.TuneNdcg10 ?? double.NaN));
+            outcomes.Add(Outcome(HybridRuns.Fuse(fusion, bm25, splade, options.Depth, fusion.Name), qrels, options, tuningInfo));
         }
 
         // The best hybrid is chosen on the tuning split only; without one, RRF (no parameter to tune) is the hybrid.
-        return tuneQrels is null ? rrfOutcome.Name : candidates.MaxBy(c => c.TuneScore).Outcome.Name;
+        return tuning is null ? rrfOutcome.Name : tuning.Best.Name;
     }
 
-    private DocumentEncodingTiming? TimeDocumentEncoding(IReadOnlyList<BeirDocument> corpus, int sample, IndexInfo spladeIndex)
+    private DocumentEncodingTiming? TimeDocumentEncoding(IReadOnlyList<CorpusDocument> corpus, int sample, IndexInfo spladeIndex)
     {
         if (sample <= 0)
         {
@@ -324,7 +309,7 @@ internal sealed class Experiment
             texts.Length / encodeSeconds, tokenizationSeconds / total, modelSeconds / total, indexingSeconds / total);
     }
 
-    private LatencyStats? TimeQueryEncoding(IReadOnlyList<BeirQuery> queries, int sample)
+    private LatencyStats? TimeQueryEncoding(IReadOnlyList<CorpusQuery> queries, int sample)
     {
         if (sample <= 0 || queries.Count == 0)
         {

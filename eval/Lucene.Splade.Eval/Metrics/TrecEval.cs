@@ -1,4 +1,5 @@
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
+using Lucene.Splade.Evaluation;
 
 namespace Lucene.Splade.Eval.Metrics;
 
@@ -74,27 +75,9 @@ internal static class TrecEval
             AveragePrecision(ranked, judgments, relevantCount));
     }
 
-    public static double NdcgAt(IReadOnlyList<ScoredDocument> ranked, IReadOnlyDictionary<string, int> judgments, int cutoff)
-    {
-        var dcg = 0.0;
-        for (var i = 0; i < Math.Min(cutoff, ranked.Count); i++)
-        {
-            var gain = Gain(judgments, ranked[i].DocId);
-            if (gain > 0)
-            {
-                dcg += gain / Math.Log2(i + 2);
-            }
-        }
-
-        var ideal = 0.0;
-        var gains = judgments.Values.Where(g => g > 0).OrderDescending().Take(cutoff).ToArray();
-        for (var i = 0; i < gains.Length; i++)
-        {
-            ideal += gains[i] / Math.Log2(i + 2);
-        }
-
-        return ideal > 0 ? dcg / ideal : 0.0;
-    }
+    /// <summary><c>ndcg_cut</c> (the library's <see cref="RankingMetrics.Ndcg"/>, which follows trec_eval).</summary>
+    public static double NdcgAt(IReadOnlyList<ScoredDocument> ranked, IReadOnlyDictionary<string, int> judgments, int cutoff) =>
+        RankingMetrics.Ndcg(ranked.Take(cutoff).Select(d => d.DocId).ToArray(), judgments, cutoff);
 
     public static double RecipRankAt(IReadOnlyList<ScoredDocument> ranked, IReadOnlyDictionary<string, int> judgments, int cutoff)
     {

@@ -6,7 +6,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 using Lucene.Splade.Analysis;
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Search;
 using Lucene.Splade.Tokenization;
 using Lucene.Splade.Vectors;
@@ -24,14 +24,14 @@ internal sealed record BuiltIndex(string Path, long SizeBytes, double Seconds, i
 /// </summary>
 internal static class IndexBuilder
 {
-    public const string IdField = "id";
-    public const string SpladeFieldName = "splade";
+    public const string IdField = CorpusFields.Id;
+    public const string SpladeFieldName = CorpusFields.Splade;
 
     /// <summary>The similarity of both writers and the searcher: SPLADE's dot product on its field, BM25 elsewhere.</summary>
     public static Similarity CreateSimilarity(Bm25Lengths lengths = Bm25Lengths.Lucene48) =>
-        SpladeSimilarity.ForFields([SpladeFieldName], Bm25Flat.CreateSimilarity(lengths));
+        CorpusFields.CreateSimilarity(Bm25Flat.CreateSimilarity(lengths));
 
-    public static BuiltIndex BuildBm25(string folder, IReadOnlyList<BeirDocument> corpus, Bm25Lengths lengths = Bm25Lengths.Lucene48)
+    public static BuiltIndex BuildBm25(string folder, IReadOnlyList<CorpusDocument> corpus, Bm25Lengths lengths = Bm25Lengths.Lucene48)
     {
         var clock = Stopwatch.StartNew();
         using (var directory = Open(folder))
@@ -40,7 +40,7 @@ internal static class IndexBuilder
         {
             foreach (var doc in corpus)
             {
-                writer.AddDocument([new StringField(IdField, doc.Id, Field.Store.YES), new TextField(Bm25Flat.Field, doc.Contents, Field.Store.NO)]);
+                writer.AddDocument([CorpusFields.IdField(doc.Id), CorpusFields.Bm25Field(doc)]);
             }
 
             writer.ForceMerge(1);
@@ -60,7 +60,7 @@ internal static class IndexBuilder
         {
             for (var i = 0; i < ids.Count; i++)
             {
-                writer.AddDocument([new StringField(IdField, ids[i], Field.Store.YES), SpladeField.CreateEncodedField(SpladeFieldName, termFrequencies[i], vocabulary)]);
+                writer.AddDocument([CorpusFields.IdField(ids[i]), CorpusFields.SpladeField(termFrequencies[i], vocabulary)]);
             }
 
             writer.ForceMerge(1);

@@ -1,19 +1,15 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.En;
-using Lucene.Net.Analysis.Miscellaneous;
-using Lucene.Net.Analysis.TokenAttributes;
-using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
-using Lucene.Net.Util;
 using Lucene.Splade.Analysis;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Encoders;
-using Lucene.Splade.Search;
 using Lucene.Splade.Sample.Corpus;
+using Lucene.Splade.Sample.Indexing;
 using Lucene.Splade.Sample.Searching;
+using Lucene.Splade.Search;
 using Lucene.Splade.Vectors;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,14 +17,12 @@ using Spectre.Console.Cli;
 namespace Lucene.Splade.Sample.Commands;
 
 /// <summary>
-/// The default command: index the bundled corpus with a BM25 field and a SPLADE field, run the demo queries
-/// against both, and show which expansion terms let SPLADE find what BM25 missed.
+/// The default command: index the bundled corpus with a BM25 field and a SPLADE field (in memory), run the demo
+/// queries with BM25, SPLADE and the two fused, and show which expansion terms let SPLADE find what BM25 missed.
 /// </summary>
 internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Settings>
 {
-    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
-    private const string TextField = "text";
-    private const string SpladeFieldName = "splade";
+    private const string Mark = "✓";
 
     public sealed class Settings : ModelSettings
     {
@@ -36,56 +30,61 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         [Description("Hits shown per query and engine.")]
         [DefaultValue(3)]
         public int Top { get; init; } = 3;
+
+        public override ValidationResult Validate() =>
+            Top < 1 ? ValidationResult.Error("--top must be at least 1.") : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var documents = SampleCorpus.LoadDocuments();
         var queries = SampleCorpus.LoadQueries();
-        var clock = Stopwatch.StartNew();
-
+        var total = Stopwatch.StartNew();
         using var encoder = console.LoadModel(settings.Encoder());
 
-        var vectors = EncodeDocuments(encoder, documents, settings.BatchSize);
-        var indexing = new SpladeIndexingOptions();
+        var clock = Stopwatch.StartNew();
+        var vectors = Encode(encoder, documents, settings.BatchSize, cancellationToken);
+        var indexing = SpladeIndexingOptions.Default;
         using var directory = new RAMDirectory();
-        using var bm25Analyzer = new EnglishAnalyzer(Version);
-        var similarity = SpladeSimilarity.ForFields([SpladeFieldName]);
-        using (var writer = new IndexWriter(directory, new IndexWriterConfig(Version, bm25Analyzer) { Similarity = similarity }))
+        using (var analyzer = IndexLayout.CreateBm25Analyzer())
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(IndexLayout.Version, analyzer) { Similarity = IndexLayout.Similarity }))
         {
             for (var i = 0; i < documents.Count; i++)
             {
-                var d = documents[i];
-                writer.AddDocument(new Document
-                {
-                    new StringField("id", d.Id, Field.Store.YES),
-                    new StoredField("title", d.Title),
-                    new TextField(TextField, d.Title + " " + d.Text, Field.Store.NO),
-                    SpladeField.CreateEncodedField(SpladeFieldName, vectors[i], encoder.Vocabulary, indexing),
-                });
+                writer.AddDocument(CorpusFields.ToDocument(documents[i], vectors[i], encoder.Vocabulary, indexing));
             }
-
-            writer.Commit();
         }
 
-        console.MarkupLineInterpolated($"Indexed [bold]{documents.Count}[/] documents (BM25 + SPLADE fields) in {clock.Elapsed.TotalSeconds:F1} s; average {vectors.Average(v => v.Count):F0} SPLADE terms per document.");
+        console.MarkupLineInterpolated($"Encoded and indexed [bold]{documents.Count}[/] documents (BM25 + SPLADE fields) in {clock.Elapsed.TotalSeconds:F1} s; on average {vectors.Average(v => v.Count):F0} SPLADE terms per document.");
+        console.MarkupLine("[grey]The demo corpus was written for this project: most queries' answers avoid the query's own words, where BM25 fails and SPLADE's expansion terms help. Two control queries share the answers' words, and on one (kinked drain hose) BM25 does better than SPLADE. " +
+            $"{Mark} marks a document judged relevant to the query. Hybrid is BM25 and SPLADE fused with reciprocal rank fusion (k = 60).[/]");
         console.WriteLine();
 
         using var reader = DirectoryReader.Open(directory);
-        var searcher = new IndexSearcher(reader) { Similarity = similarity };
-        var builder = new SpladeQueryBuilder(encoder, SpladeFieldName);
+        var searcher = new IndexSearcher(reader) { Similarity = IndexLayout.Similarity };
+        using var bm25Analyzer = IndexLayout.CreateBm25Analyzer();
+        var bm25 = new Bm25QueryBuilder(bm25Analyzer, CorpusFields.Contents);
+        var splade = new SpladeQueryBuilder(encoder, CorpusFields.Splade);
+        var hybrid = new HybridSearcher(searcher, bm25, splade) { Depth = 1000 };
         var vectorById = documents.Select((d, i) => (d.Id, Vector: indexing.ToTermFrequencies(vectors[i]))).ToDictionary(x => x.Id, x => x.Vector);
-        int bm25Found = 0, spladeFound = 0, judged = 0;
+        var found = new int[3];
+        var judged = 0;
         foreach (var query in queries)
         {
-            var bm25Hits = Search(searcher, Bm25Query(bm25Analyzer, query.Text), settings.Top);
             var queryVector = encoder.EncodeQuery(query.Text);
-            var spladeHits = Search(searcher, builder.Build(queryVector), settings.Top);
+            var bm25Query = bm25.Build(query.Text);
+            var spladeQuery = splade.Build(queryVector);
+            var bm25Hits = Hits(searcher, searcher.Search(bm25Query, settings.Top).ScoreDocs);
+            var spladeHits = Hits(searcher, searcher.Search(spladeQuery, settings.Top).ScoreDocs);
+            var hybridHits = Hits(searcher, hybrid.Search(bm25Query, spladeQuery, settings.Top).ScoreDocs);
             judged += query.Relevant.Count;
-            bm25Found += bm25Hits.Count(h => query.Relevant.Contains(h.Id));
-            spladeFound += spladeHits.Count(h => query.Relevant.Contains(h.Id));
-            ShowQuery(query, bm25Hits, spladeHits);
+            var lists = new[] { bm25Hits, spladeHits, hybridHits };
+            for (var e = 0; e < lists.Length; e++)
+            {
+                found[e] += lists[e].Count(h => query.Relevant.Contains(h.Id));
+            }
 
+            ShowQuery(query, lists);
             var rescued = spladeHits.FirstOrDefault(h => query.Relevant.Contains(h.Id) && bm25Hits.All(b => b.Id != h.Id));
             if (rescued is not null)
             {
@@ -96,74 +95,50 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         }
 
         console.MarkupLineInterpolated(
-            $"Relevant documents in the top {settings.Top}: BM25 [bold]{bm25Found}[/], SPLADE [bold]{spladeFound}[/] (of {judged} judged). Total time {clock.Elapsed.TotalSeconds:F1} s.");
+            $"Relevant documents in the top {settings.Top} (of {judged} judged): BM25 [bold]{found[0]}[/], SPLADE [bold]{found[1]}[/], hybrid [bold]{found[2]}[/]. Total time {total.Elapsed.TotalSeconds:F1} s.");
         console.MarkupLine("[grey]Next: index your own documents with [bold]index <folder | file.jsonl>[/], then [bold]search[/], [bold]explain[/], [bold]encode[/] and [bold]stats[/] (add --help to any command).[/]");
-        return 0;
+        return ExitCodes.Ok;
     }
 
-    private SparseVector[] EncodeDocuments(SpladeEncoder encoder, IReadOnlyList<SampleDocument> documents, int batchSize)
+    private IReadOnlyList<SparseVector> Encode(SpladeEncoder encoder, IReadOnlyList<CorpusDocument> documents, int batchSize, CancellationToken cancellationToken)
     {
-        var vectors = new SparseVector[documents.Count];
-        var batches = Enumerable.Range(0, (documents.Count + batchSize - 1) / batchSize).ToArray();
-        console.Progress().Start(progress =>
-        {
-            var task = progress.AddTask("Encoding documents", maxValue: documents.Count);
-            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
-            {
-                var range = Enumerable.Range(b * batchSize, Math.Min(batchSize, documents.Count - (b * batchSize))).ToArray();
-                var encoded = encoder.EncodeDocuments(range.Select(i => documents[i].Title + " " + documents[i].Text).ToArray());
-                for (var k = 0; k < range.Length; k++)
-                {
-                    vectors[range[k]] = encoded[k];
-                }
-
-                task.Increment(range.Length);
-            });
-        });
-        return vectors;
+        var texts = documents.Select(d => d.Contents).ToArray();
+        return console.RunWithProgress("Encoding documents", texts.Length, progress =>
+            encoder.EncodeDocumentsInParallel(texts, new ParallelEncodingOptions { ChunkSize = batchSize, Progress = progress }, cancellationToken));
     }
 
-    /// <summary>The analyzed query terms as SHOULD clauses, the way Anserini builds its BM25 queries.</summary>
-    private static Query Bm25Query(Analyzer analyzer, string text)
-    {
-        var query = new BooleanQuery();
-        using var stream = analyzer.GetTokenStream(TextField, text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            query.Add(new TermQuery(new Term(TextField, term.ToString())), Occur.SHOULD);
-        }
+    private sealed record Hit(string Id, string Title);
 
-        stream.End();
-        return query;
-    }
+    private static List<Hit> Hits(IndexSearcher searcher, ScoreDoc[] hits) =>
+        hits.Select(sd => searcher.Doc(sd.Doc)).Select(doc => new Hit(doc.Get(CorpusFields.Id), doc.Get(CorpusFields.Title) ?? "")).ToList();
 
-    private sealed record Hit(string Id, string Title, float Score);
-
-    private static List<Hit> Search(IndexSearcher searcher, Query query, int top) =>
-        searcher.Search(query, top).ScoreDocs
-            .Select(sd =>
-            {
-                var doc = searcher.Doc(sd.Doc);
-                return new Hit(doc.Get("id"), doc.Get("title"), sd.Score);
-            })
-            .ToList();
-
-    private void ShowQuery(SampleQuery query, List<Hit> bm25, List<Hit> splade)
+    private void ShowQuery(SampleQuery query, List<Hit>[] lists)
     {
         console.Write(new Rule($"[bold]{Markup.Escape(query.Text)}[/]").LeftJustified());
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("#").AddColumn("BM25").AddColumn("SPLADE");
-        for (var i = 0; i < Math.Max(bm25.Count, splade.Count); i++)
+        console.MarkupLineInterpolated($"[grey]{query.Note}[/]");
+
+        // Three title columns share the width; titles are cut to fit, so rows stay one line at 80 columns.
+        var width = Math.Max(12, (console.Profile.Width - 14) / 3);
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("#").AddColumn("BM25").AddColumn("SPLADE").AddColumn("hybrid");
+        for (var i = 0; i < lists.Max(l => l.Count); i++)
         {
-            table.AddRow((i + 1).ToString(), Cell(query, bm25, i), Cell(query, splade, i));
+            table.AddRow([(i + 1).ToString(), .. lists.Select(l => Cell(query, l, i, width))]);
         }
 
         console.Write(table);
     }
 
-    private static string Cell(SampleQuery query, List<Hit> hits, int i) =>
-        i >= hits.Count ? "" : (query.Relevant.Contains(hits[i].Id) ? "[green]✓ " : "[grey]  ") + Markup.Escape(hits[i].Title) + "[/]";
+    private static string Cell(SampleQuery query, List<Hit> hits, int i, int width)
+    {
+        if (i >= hits.Count)
+        {
+            return "";
+        }
+
+        var relevant = query.Relevant.Contains(hits[i].Id);
+        var title = hits[i].Title.Length <= width - 2 ? hits[i].Title : hits[i].Title[..(width - 3)] + "…";
+        return (relevant ? $"[green]{Mark} " : "[grey]  ") + Markup.Escape(title) + "[/]";
+    }
 
     private void ShowContributions(SpladeEncoder encoder, string queryText, SparseVector query, Hit hit, QuantizedVector document)
     {

@@ -49,7 +49,7 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
             AsQuery && AsDocument ? ValidationResult.Error("Choose --query or --document, not both.")
             : !QueryEncoders.IsValid(QueryEncoder) ? ValidationResult.Error(QueryEncoders.Invalid(QueryEncoder))
             : InferenceFree && !AsQuery ? ValidationResult.Error("--query-encoder inference-free encodes queries only; add --query (documents are always encoded by the model).")
-            : Checks.Pruning(() => new PruningOptions { TopK = QueryTopK, MinWeight = QueryMinWeight }, base.Validate());
+            : Checks.Pruning(() => new PruningOptions { TopK = QueryTopK, MinWeight = QueryMinWeight }, base.Validate(), "query");
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

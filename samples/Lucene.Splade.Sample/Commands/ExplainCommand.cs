@@ -5,7 +5,10 @@ using Spectre.Console.Cli;
 
 namespace Lucene.Splade.Sample.Commands;
 
-/// <summary><c>explain</c>: the terms behind one document's SPLADE score for one query.</summary>
+/// <summary>
+/// <c>explain</c>: the terms behind one document's SPLADE score for one query, and where the document stands in the
+/// BM25, SPLADE and fused (hybrid) rankings.
+/// </summary>
 internal sealed class ExplainCommand(IAnsiConsole console) : Command<ExplainCommand.Settings>
 {
     public sealed class Settings : QuerySettings
@@ -62,6 +65,9 @@ internal sealed class ExplainCommand(IAnsiConsole console) : Command<ExplainComm
         console.MarkupLineInterpolated(
             $"SPLADE score [bold]{e.Score:F2}[/] ({rank}); {e.Terms.Count} of the query's {e.QueryTerms} terms are in the document. Literal matches give {Share(literal, e.Total)}, expansions {Share(e.Total - literal, e.Total)}.");
         console.MarkupLine("[grey]literal: the term is in both texts; expansion: the model added it to the query (q), the document (d) or both. …xyz is a word piece (##xyz) that continues a word.[/]");
+        var h = e.Hybrid;
+        console.MarkupLineInterpolated(
+            $"Hybrid ({h.Fusion.Name}): fused {(h.FusedRank is { } f ? $"rank {f} (score {h.FusedScore:G4})" : $"not in the first {Explainer.RankDepth}")} from BM25 {Place(h.Bm25Rank, h.Bm25Score)} and SPLADE {Place(e.Rank, e.Score)}.");
     }
 
     private static string Term(ScoreExplanation e, TermContribution t)
@@ -78,6 +84,9 @@ internal sealed class ExplainCommand(IAnsiConsole console) : Command<ExplainComm
         (false, true) => "[yellow]expansion (q)[/]",
         _ => "[yellow]expansion (q, d)[/]",
     };
+
+    private static string Place(int? rank, float score) =>
+        rank is { } r ? $"rank {r} (score {score:F2})" : $"not in the first {Explainer.RankDepth} (score {score:F2})";
 
     private static string Share(double part, double total) => total == 0 ? "0%" : $"{100 * part / total:F0}%";
 }

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Lucene.Splade.Sample.Corpus;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Sample.Indexing;
 using Lucene.Splade.Sample.Models;
 using Spectre.Console;
@@ -47,8 +47,18 @@ internal sealed class IndexCommand(IAnsiConsole console) : Command<IndexCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var reader = new DocumentReader(settings.Input);
-        var candidates = reader.CountCandidates();
+        DocumentReader reader;
+        int candidates;
+        try
+        {
+            reader = new DocumentReader(settings.Input);
+            candidates = reader.CountCandidates();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new SampleException(e.Message, e);
+        }
+
         var encoderSettings = settings.Encoder();
         using var encoder = console.LoadModel(encoderSettings);
         var metadata = new IndexMetadata(ModelLoader.ModelName(encoderSettings), encoder.Config.Description ?? encoder.Files.Folder,
@@ -58,21 +68,23 @@ internal sealed class IndexCommand(IAnsiConsole console) : Command<IndexCommand.
         var builder = new IndexBuilder(encoder, metadata, options);
 
         console.MarkupLineInterpolated($"Indexing [bold]{settings.Input}[/] ({candidates} candidate documents) into [bold]{options.IndexPath}[/] with {options.Threads} threads, batches of {options.BatchSize}.");
-        var result = console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DocumentsPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(progress =>
-            {
-                var task = progress.AddTask("Indexing", maxValue: Math.Max(1, candidates));
-                var report = new SyncProgress<IndexProgress>(p => task.Value = p.Added + p.SkippedExisting + p.Duplicates);
-                var built = builder.Build(reader.Read(), report, cancellationToken);
-                if (!built.Interrupted)
+        var result = console.Profile.Capabilities.Interactive
+            ? console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DocumentsPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(progress =>
                 {
-                    task.Value = task.MaxValue;
-                }
+                    var task = progress.AddTask("Indexing", maxValue: Math.Max(1, candidates));
+                    var report = new SyncProgress<IndexProgress>(p => task.Value = p.Added + p.SkippedExisting + p.Duplicates);
+                    var built = builder.Build(reader.Read(), report, cancellationToken);
+                    if (!built.Interrupted)
+                    {
+                        task.Value = task.MaxValue;
+                    }
 
-                return built;
-            });
+                    return built;
+                })
+            : builder.Build(reader.Read(), new SyncProgress<IndexProgress>(new PlainProgress(console, candidates).Report), cancellationToken);
 
         foreach (var problem in reader.Problems.Take(ProblemsShown))
         {
@@ -115,6 +127,28 @@ internal sealed class IndexCommand(IAnsiConsole console) : Command<IndexCommand.
             {
                 report(value);
             }
+        }
+    }
+
+    /// <summary>
+    /// Progress as plain lines, every tenth of the input, for output that is piped or redirected (where a live bar
+    /// would leave a frozen partial frame).
+    /// </summary>
+    private sealed class PlainProgress(IAnsiConsole console, int candidates)
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private int _nextTenth = 1;
+
+        public void Report(IndexProgress p)
+        {
+            var done = p.Added + p.SkippedExisting + p.Duplicates;
+            if (candidates <= 0 || done * 10 < _nextTenth * candidates)
+            {
+                return;
+            }
+
+            _nextTenth = (int)(done * 10L / candidates) + 1;
+            console.MarkupLineInterpolated($"Indexing: {Math.Min(100, done * 100 / candidates)}% ({done} of {candidates}), {p.Added / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9):F1} docs/s");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Sample.Models;
 using Lucene.Splade.Vectors;
 using Spectre.Console;
@@ -48,7 +49,7 @@ internal class QuerySettings : ModelSettings
 
     public PruningOptions QueryPruning => new() { TopK = QueryTopK, MinWeight = QueryMinWeight };
 
-    public override ValidationResult Validate() => Checks.Pruning(() => QueryPruning, base.Validate());
+    public override ValidationResult Validate() => Checks.Pruning(() => QueryPruning, base.Validate(), "query");
 }
 
 /// <summary>Options that decide how documents become index terms (index, encode --document).</summary>
@@ -79,27 +80,25 @@ internal class DocumentSettings : ModelSettings
 
     public override ValidationResult Validate() =>
         !(Scale > 0 && float.IsFinite(Scale)) ? ValidationResult.Error("--scale must be a positive number.")
-        : Checks.Pruning(() => DocumentPruning, base.Validate());
+        : Checks.Pruning(() => DocumentPruning, base.Validate(), "doc");
 }
 
 internal static class Checks
 {
-    /// <summary>The library's own range checks (made when the options are created), as a validation result.</summary>
-    public static ValidationResult Pruning(Func<PruningOptions> pruning, ValidationResult previous)
+    /// <summary>
+    /// The library's range checks (made when the options are created) as a validation result that names the
+    /// command-line option, e.g. "--doc-top-k must be at least 1".
+    /// </summary>
+    /// <param name="pruning">Creates the options from the command line's values.</param>
+    /// <param name="previous">The result of the checks before this one; returned when it failed.</param>
+    /// <param name="side">"doc" or "query": the prefix of the options' names.</param>
+    public static ValidationResult Pruning(Func<PruningOptions> pruning, ValidationResult previous, string side)
     {
         if (!previous.Successful)
         {
             return previous;
         }
 
-        try
-        {
-            _ = pruning();
-            return ValidationResult.Success();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            return ValidationResult.Error(e.Message.Split(Environment.NewLine)[0]);
-        }
+        return PruningOptionNames.TryCreate(pruning, side, out var error) ? ValidationResult.Success() : ValidationResult.Error(error!);
     }
 }

@@ -1,24 +1,52 @@
 using System.ComponentModel;
 using Lucene.Splade.Sample.Models;
 using Lucene.Splade.Sample.Searching;
+using Lucene.Splade.Search;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Lucene.Splade.Sample.Commands;
 
-/// <summary><c>search</c>: one query from the command line, or one per line typed (or piped) until an empty line.</summary>
+/// <summary>
+/// <c>search</c>: one query from the command line, or, without one, queries read one per line (typed at a prompt, or
+/// piped in) until the end of the input, so that many queries pay for loading the model once.
+/// </summary>
 internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchCommand.Settings>
 {
     public sealed class Settings : QuerySettings
     {
         [CommandArgument(0, "[QUERY]")]
-        [Description("The query; without it, queries are read one per line (an empty line or end of input quits).")]
+        [Description("The query (quote it when it has several words). Without it, queries are read one per line until the end of the input (an empty line at the prompt quits), and the model, which takes about 2 s to load, is loaded once for all of them.")]
         public string? Query { get; init; }
 
         [CommandOption("-e|--engine <ENGINE>")]
-        [Description("splade, bm25 or both (side by side).")]
-        [DefaultValue(Engine.Splade)]
-        public Engine Engine { get; init; } = Engine.Splade;
+        [Description("hybrid (BM25 and SPLADE fused, see --fusion), splade, bm25, or both (SPLADE and BM25 side by side).")]
+        [DefaultValue("hybrid")]
+        public string EngineName { get; init; } = "hybrid";
+
+        [CommandOption("--fusion <FUSION>")]
+        [Description("How hybrid fuses the two rankings: rrf (reciprocal rank fusion, with --rrf-k), minmax or zscore (a weighted sum of normalized scores, with --splade-weight).")]
+        [DefaultValue("rrf")]
+        public string Fusion { get; init; } = "rrf";
+
+        [CommandOption("--rrf-k <K>")]
+        [Description("RRF's constant: each list adds 1 / (k + rank).")]
+        [DefaultValue(60)]
+        public int RrfK { get; init; } = 60;
+
+        [CommandOption("--splade-weight <W>")]
+        [Description("For minmax and zscore fusion: the weight of SPLADE in [[0, 1]]; BM25 gets 1 - W.")]
+        [DefaultValue(0.5)]
+        public double SpladeWeight { get; init; } = 0.5;
+
+        public Engine Engine => Enum.Parse<Engine>(EngineName, ignoreCase: true);
+
+        public HybridFusion HybridFusion => Fusion.ToLowerInvariant() switch
+        {
+            "minmax" => HybridFusion.Linear(ScoreNormalization.MinMax, SpladeWeight),
+            "zscore" => HybridFusion.Linear(ScoreNormalization.ZScore, SpladeWeight),
+            _ => HybridFusion.ReciprocalRank(RrfK),
+        };
 
         [CommandOption("-k|--top <N>")]
         [Description("Results shown per engine.")]
@@ -32,6 +60,10 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
 
         public override ValidationResult Validate() =>
             Top < 1 ? ValidationResult.Error("--top must be at least 1.")
+            : !Enum.TryParse<Engine>(EngineName, ignoreCase: true, out _) || int.TryParse(EngineName, out _) ? ValidationResult.Error($"--engine must be hybrid, splade, bm25 or both, not '{EngineName}'.")
+            : Fusion.ToLowerInvariant() is not ("rrf" or "minmax" or "zscore") ? ValidationResult.Error($"--fusion must be rrf, minmax or zscore, not '{Fusion}'.")
+            : RrfK < 1 ? ValidationResult.Error("--rrf-k must be at least 1.")
+            : !(SpladeWeight >= 0 && SpladeWeight <= 1) ? ValidationResult.Error("--splade-weight must be between 0 and 1.")
             : !QueryEncoders.IsValid(QueryEncoder) ? ValidationResult.Error(QueryEncoders.Invalid(QueryEncoder))
             : base.Validate();
     }
@@ -40,7 +72,7 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
     {
         var encoder = IndexModel.LoadQueryEncoder(console, settings, settings.QueryEncoder);
         using var disposable = encoder as IDisposable;
-        using var searcher = new Searcher(settings.Index, encoder, settings.QueryPruning);
+        using var searcher = new Searcher(settings.Index, encoder, settings.QueryPruning, settings.HybridFusion);
         console.MarkupLineInterpolated($"[grey]Index:[/] {Path.GetFullPath(settings.Index)} ({searcher.DocumentCount} documents)");
         if (settings.Query is not null)
         {
@@ -48,28 +80,22 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
             return ExitCodes.Ok;
         }
 
+        var interactive = !Console.IsInputRedirected && console.Profile.Capabilities.Interactive;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var query = ReadQuery();
-            if (string.IsNullOrWhiteSpace(query))
+            var query = interactive ? console.Prompt(new TextPrompt<string>("[bold]query>[/]").AllowEmpty()) : Console.In.ReadLine();
+            if (query is null || (interactive && query.Length == 0))
             {
-                break;
+                break; // the end of piped input, or an empty line at the prompt
             }
 
-            Show(searcher, query, settings);
+            if (!string.IsNullOrWhiteSpace(query))
+            {
+                Show(searcher, query.Trim(), settings);
+            }
         }
 
         return ExitCodes.Ok;
-    }
-
-    private string? ReadQuery()
-    {
-        if (Console.IsInputRedirected || !console.Profile.Capabilities.Interactive)
-        {
-            return Console.In.ReadLine();
-        }
-
-        return console.Prompt(new TextPrompt<string>("[bold]query>[/]").AllowEmpty());
     }
 
     private void Show(Searcher searcher, string query, Settings settings)
@@ -79,7 +105,9 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         console.Write(new Rule($"[bold]{Markup.Escape(query)}[/]").LeftJustified());
         if (results.Length == 1)
         {
-            console.Write(HitsTable(results[0].Engine, results[0].Hits, snippets: true));
+            console.Write(results[0].Engine == Engine.Hybrid
+                ? HybridTable(results[0].Hits, settings.HybridFusion)
+                : HitsTable(results[0].Engine, results[0].Hits, snippets: true));
             return;
         }
 
@@ -88,7 +116,30 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         console.Write(grid);
     }
 
-    private static string Shorten(string title) => title.Length <= 80 ? title : title[..79] + "…";
+    private static string Shorten(string title, int length = 60) => title.Length <= length ? title : title[..(length - 1)] + "…";
+
+    /// <summary>The fused ranking, with each hit's place in the BM25 and the SPLADE ranking.</summary>
+    private static Table HybridTable(IReadOnlyList<SearchHit> hits, HybridFusion fusion)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"hybrid ({fusion.Name})")
+            .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("fused").RightAligned())
+            .AddColumn(new TableColumn("BM25").RightAligned()).AddColumn(new TableColumn("SPLADE").RightAligned())
+            .AddColumn("id").AddColumn("title");
+        foreach (var hit in hits)
+        {
+            table.AddRow(hit.Rank.ToString(), $"{hit.Score:G4}", Place(hit.Hybrid?.Bm25), Place(hit.Hybrid?.Splade), Markup.Escape(hit.Id), Markup.Escape(Shorten(hit.Title, 40)));
+        }
+
+        if (hits.Count == 0)
+        {
+            table.AddRow("", "", "", "", "", "[grey]no match[/]");
+        }
+
+        table.Caption("[grey]BM25, SPLADE: rank (score) in each engine's own ranking; - when that engine did not return the document[/]");
+        return table;
+    }
+
+    private static string Place(HybridComponent? place) => place is { } p ? $"{p.Rank} ({p.Score:G4})" : "[grey]-[/]";
 
     private static Table HitsTable(Engine engine, IReadOnlyList<SearchHit> hits, bool snippets)
     {

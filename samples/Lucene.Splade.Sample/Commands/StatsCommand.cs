@@ -1,3 +1,4 @@
+using Lucene.Splade.Corpora;
 using System.ComponentModel;
 using System.Globalization;
 using Lucene.Splade.Sample.Corpus;
@@ -36,7 +37,7 @@ internal sealed class StatsCommand(IAnsiConsole console) : Command<StatsCommand.
             }
 
             using var encoder = IndexModel.Load(console, settings);
-            builder = new SpladeQueryBuilder(encoder.Vocabulary, Indexing.IndexLayout.Splade) { QueryPruning = settings.QueryPruning };
+            builder = new SpladeQueryBuilder(encoder.Vocabulary, CorpusFields.Splade) { QueryPruning = settings.QueryPruning };
             queryVectors = console.Status().Start($"Encoding {queries.Count} queries...", _ => encoder.EncodeQueries(queries));
         }
 
@@ -61,7 +62,7 @@ internal sealed class StatsCommand(IAnsiConsole console) : Command<StatsCommand.
 
         foreach (var f in new[] { r.Bm25, r.Splade })
         {
-            var what = f.Field == Indexing.IndexLayout.Splade ? "nonzero terms" : "distinct terms";
+            var what = f.Field == CorpusFields.Splade ? "nonzero terms" : "distinct terms";
             table.AddRow($"field [bold]{f.Field}[/]",
                 $"{f.AverageTermsPerDocument:F1} {what} per document, average tf {f.AverageTermFrequency:F2}, {f.DistinctTerms:N0} terms in the dictionary");
         }

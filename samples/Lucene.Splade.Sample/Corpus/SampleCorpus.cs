@@ -1,40 +1,39 @@
 using System.Text.Json;
+using Lucene.Splade.Corpora;
 
 namespace Lucene.Splade.Sample.Corpus;
 
-/// <summary>A document of the bundled sample corpus.</summary>
-internal sealed record SampleDocument(string Id, string Title, string Text);
-
-/// <summary>A demo query and the documents that answer it.</summary>
+/// <summary>A demo query, what it shows, and the documents that answer it.</summary>
+/// <param name="Id">The query's id.</param>
+/// <param name="Text">The query.</param>
+/// <param name="Note">What the query shows (why one engine finds the answers and the other does not).</param>
+/// <param name="Relevant">The ids of the documents that answer it.</param>
 internal sealed record SampleQuery(string Id, string Text, string Note, IReadOnlySet<string> Relevant);
 
-/// <summary>The corpus, queries and judgments shipped in <c>Data/</c> (written for this project; CC0).</summary>
+/// <summary>
+/// The corpus, queries and judgments shipped in <c>Data/</c> (written for this project; CC0). Most queries were written
+/// so that their answers avoid the query's words, which is where BM25 fails and SPLADE's expansion helps; a few are
+/// controls where BM25 does as well or better.
+/// </summary>
 internal static class SampleCorpus
 {
     public static string DataFolder => Path.Combine(AppContext.BaseDirectory, "Data");
 
-    public static IReadOnlyList<SampleDocument> LoadDocuments() =>
-        ReadJsonLines(Path.Combine(DataFolder, "corpus.jsonl"))
-            .Select(e => new SampleDocument(e.GetProperty("id").GetString()!, e.GetProperty("title").GetString()!, e.GetProperty("text").GetString()!))
-            .ToArray();
+    public static string DocumentsFile => Path.Combine(DataFolder, "corpus.jsonl");
+
+    public static IReadOnlyList<CorpusDocument> LoadDocuments() => new DocumentReader(DocumentsFile).Read().ToArray();
 
     public static IReadOnlyList<SampleQuery> LoadQueries()
     {
-        var relevant = File.ReadLines(Path.Combine(DataFolder, "qrels.tsv"))
-            .Skip(1)
-            .Select(line => line.Split('\t'))
-            .GroupBy(f => f[0], f => f[1])
-            .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.ToHashSet());
-        return ReadJsonLines(Path.Combine(DataFolder, "queries.jsonl"))
+        var relevant = BeirCollection.ReadQrelsFile(Path.Combine(DataFolder, "qrels.tsv"));
+        return File.ReadLines(Path.Combine(DataFolder, "queries.jsonl"))
+            .Where(l => l.Length > 0)
+            .Select(l => JsonDocument.Parse(l).RootElement)
             .Select(e =>
             {
                 var id = e.GetProperty("id").GetString()!;
-                return new SampleQuery(id, e.GetProperty("text").GetString()!, e.GetProperty("note").GetString()!,
-                    relevant.GetValueOrDefault(id) ?? new HashSet<string>());
+                return new SampleQuery(id, e.GetProperty("text").GetString()!, e.GetProperty("note").GetString()!, relevant.For(id).Keys.ToHashSet());
             })
             .ToArray();
     }
-
-    private static IEnumerable<JsonElement> ReadJsonLines(string path) =>
-        File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone());
 }

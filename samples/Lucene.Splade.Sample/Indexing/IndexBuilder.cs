@@ -1,3 +1,4 @@
+using Lucene.Splade.Corpora;
 using System.Diagnostics;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -5,7 +6,6 @@ using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Lucene.Splade.Analysis;
 using Lucene.Splade.Encoders;
-using Lucene.Splade.Sample.Corpus;
 using Lucene.Splade.Vectors;
 
 namespace Lucene.Splade.Sample.Indexing;
@@ -29,8 +29,9 @@ internal sealed record IndexBuildResult(int Added, int SkippedExisting, int Dupl
 }
 
 /// <summary>
-/// Encodes documents in parallel batches and writes each with a BM25 field and a pre-encoded SPLADE field into an
-/// FSDirectory. Cancellation stops encoding after the batches in flight, then commits what was added.
+/// Encodes documents in parallel batches (the library's <see cref="ParallelEncoding"/>) and writes each with a BM25
+/// field and a pre-encoded SPLADE field (<see cref="CorpusFields"/>) into an FSDirectory. Cancellation stops encoding
+/// after the batches in flight, adds them, and commits.
 /// </summary>
 internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata, IndexBuildOptions options)
 {
@@ -38,7 +39,7 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
 
     /// <exception cref="SampleException">The existing index was built with other settings.</exception>
     /// <exception cref="Net.Store.LockObtainFailedException">Another writer holds the index.</exception>
-    public IndexBuildResult Build(IEnumerable<SourceDocument> documents, IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
+    public IndexBuildResult Build(IEnumerable<CorpusDocument> documents, IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         System.IO.Directory.CreateDirectory(options.IndexPath);
@@ -66,7 +67,7 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
         var thisRun = new HashSet<string>(StringComparer.Ordinal);
         int added = 0, skipped = 0, duplicates = 0, sinceCommit = 0;
         var interrupted = false;
-        var chunkSize = Math.Max(1, options.Threads) * options.BatchSize * 2;
+        var chunkSize = Math.Max(1, options.Threads) * options.BatchSize;
         foreach (var chunk in documents.Chunk(chunkSize))
         {
             if (cancellationToken.IsCancellationRequested)
@@ -75,7 +76,7 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
                 break;
             }
 
-            var fresh = new List<SourceDocument>(chunk.Length);
+            var fresh = new List<CorpusDocument>(chunk.Length);
             foreach (var d in chunk)
             {
                 if (existing.Contains(d.Id))
@@ -92,20 +93,21 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
                 }
             }
 
-            var vectors = EncodeAll(fresh, cancellationToken, done => progress?.Report(new IndexProgress(added + done, skipped, duplicates)));
+            // One round: a batch per thread, all running at once. The round is not cancelled midway, so the batches
+            // in flight when Ctrl+C comes are finished and added; the next round does not start.
+            var addedBefore = added;
+            var vectors = encoder.EncodeDocumentsInParallel(fresh.Select(d => d.Contents).ToArray(), new ParallelEncodingOptions
+            {
+                DegreeOfParallelism = Math.Max(1, options.Threads),
+                ChunkSize = options.BatchSize,
+                Progress = progress is null ? null : new Reporter(done => progress.Report(new IndexProgress(addedBefore + done, skipped, duplicates))),
+            });
+
             for (var i = 0; i < fresh.Count; i++)
             {
-                // A null vector is a batch that never ran because of cancellation: that document is not added.
-                if (vectors[i] is { } vector)
-                {
-                    writer.AddDocument(ToLuceneDocument(fresh[i], vector));
-                    added++;
-                    sinceCommit++;
-                }
-                else
-                {
-                    interrupted = true;
-                }
+                writer.AddDocument(CorpusFields.ToDocument(fresh[i], vectors[i], encoder.Vocabulary, _indexing));
+                added++;
+                sinceCommit++;
             }
 
             progress?.Report(new IndexProgress(added, skipped, duplicates));
@@ -114,60 +116,10 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
                 writer.Commit();
                 sinceCommit = 0;
             }
-
-            if (interrupted)
-            {
-                break;
-            }
         }
 
         writer.Commit();
         return new IndexBuildResult(added, skipped, duplicates, writer.NumDocs, interrupted, clock.Elapsed);
-    }
-
-    private Document ToLuceneDocument(SourceDocument d, SparseVector vector) =>
-    [
-        new StringField(IndexLayout.Id, d.Id, Field.Store.YES),
-        new StoredField(IndexLayout.Title, d.Title),
-        new StoredField(IndexLayout.Text, d.Text),
-        new TextField(IndexLayout.Contents, d.Contents, Field.Store.NO),
-        SpladeField.CreateEncodedField(IndexLayout.Splade, vector, encoder.Vocabulary, _indexing),
-    ];
-
-    /// <summary>
-    /// Encodes the documents with one model call per batch and up to <see cref="IndexBuildOptions.Threads"/> calls
-    /// at once. Batches not started when the token is cancelled are left null.
-    /// </summary>
-    private SparseVector?[] EncodeAll(List<SourceDocument> documents, CancellationToken cancellationToken, Action<int> onBatchDone)
-    {
-        var vectors = new SparseVector?[documents.Count];
-        var batches = (documents.Count + options.BatchSize - 1) / options.BatchSize;
-        var done = 0;
-        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) }, (b, state) =>
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                state.Stop();
-                return;
-            }
-
-            var start = b * options.BatchSize;
-            var count = Math.Min(options.BatchSize, documents.Count - start);
-            var texts = new string[count];
-            for (var k = 0; k < count; k++)
-            {
-                texts[k] = documents[start + k].Contents;
-            }
-
-            var encoded = encoder.EncodeDocuments(texts);
-            for (var k = 0; k < count; k++)
-            {
-                vectors[start + k] = encoded[k];
-            }
-
-            onBatchDone(Interlocked.Add(ref done, count));
-        });
-        return vectors;
     }
 
     private void CheckCompatible(Net.Store.Directory directory)
@@ -202,7 +154,7 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
         var ids = new HashSet<string>(StringComparer.Ordinal);
         using var reader = DirectoryReader.Open(writer, applyAllDeletes: true);
         var liveDocs = MultiFields.GetLiveDocs(reader);
-        var terms = MultiFields.GetTerms(reader, IndexLayout.Id);
+        var terms = MultiFields.GetTerms(reader, CorpusFields.Id);
         if (terms is null)
         {
             return ids;
@@ -220,5 +172,24 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
         }
 
         return ids;
+    }
+
+    /// <summary>Reports on the worker thread that finished a batch, the highest count only (batches end out of order).</summary>
+    private sealed class Reporter(Action<int> report) : IProgress<int>
+    {
+        private readonly System.Threading.Lock _lock = new();
+        private int _highest;
+
+        public void Report(int value)
+        {
+            lock (_lock)
+            {
+                if (value > _highest)
+                {
+                    _highest = value;
+                    report(value);
+                }
+            }
+        }
     }
 }

@@ -3,26 +3,20 @@ using Lucene.Net.Analysis.En;
 using Lucene.Net.Index;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
-using Lucene.Splade.Search;
+using Lucene.Splade.Corpora;
 
 namespace Lucene.Splade.Sample.Indexing;
 
 /// <summary>
-/// The fields of a sample index and the settings both sides (writer and searcher) must agree on. Each document has
-/// <see cref="Id"/> (stored, exact), <see cref="Title"/> and <see cref="Text"/> (stored only, for display and
-/// explain), <see cref="Contents"/> (title + text, BM25, English analysis) and <see cref="Splade"/>.
+/// What a sample index holds (the fields of <see cref="CorpusFields"/>: id, stored title and text, BM25 contents and
+/// SPLADE) and the settings both sides (writer and searcher) must agree on.
 /// </summary>
 internal static class IndexLayout
 {
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;
-    public const string Id = "id";
-    public const string Title = "title";
-    public const string Text = "text";
-    public const string Contents = "contents";
-    public const string Splade = "splade";
 
-    /// <summary>SPLADE's dot product on <see cref="Splade"/>, BM25 on every other field.</summary>
-    public static Net.Search.Similarities.Similarity Similarity { get; } = SpladeSimilarity.ForFields([Splade]);
+    /// <summary>SPLADE's dot product on the SPLADE field, BM25 on every other field.</summary>
+    public static Net.Search.Similarities.Similarity Similarity { get; } = CorpusFields.CreateSimilarity();
 
     /// <summary>The analyzer of the BM25 field (the SPLADE field is pre-encoded and needs none).</summary>
     public static Analyzer CreateBm25Analyzer() => new EnglishAnalyzer(Version);

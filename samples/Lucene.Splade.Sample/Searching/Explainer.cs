@@ -1,8 +1,10 @@
+using Lucene.Splade.Corpora;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Sample.Indexing;
+using Lucene.Splade.Search;
 
 namespace Lucene.Splade.Sample.Searching;
 
@@ -20,13 +22,22 @@ internal sealed record TermContribution(string Term, float QueryWeight, int Tf, 
     public bool IsLiteral => InQuery && InDocument;
 }
 
+/// <summary>Where a document stands in the hybrid search of a query.</summary>
+/// <param name="Fusion">The fusion.</param>
+/// <param name="Bm25Score">Its BM25 score (0 when no query word matches it).</param>
+/// <param name="Bm25Rank">Its BM25 rank; null when not among the first <see cref="Explainer.RankDepth"/>.</param>
+/// <param name="FusedScore">Its fused score; null when neither engine returned it.</param>
+/// <param name="FusedRank">Its rank in the fused ranking; null when neither engine returned it.</param>
+internal sealed record HybridPlace(HybridFusion Fusion, float Bm25Score, int? Bm25Rank, double? FusedScore, int? FusedRank);
+
 /// <summary>Why a document got its SPLADE score for a query.</summary>
 /// <param name="Score">The document's score from Lucene for this query.</param>
 /// <param name="Rank">Its rank in the SPLADE results; null when it is not among the first <see cref="Explainer.RankDepth"/>.</param>
 /// <param name="Terms">Matching terms, largest contribution first.</param>
+/// <param name="Hybrid">The document's place in the BM25, SPLADE and fused rankings.</param>
 internal sealed record ScoreExplanation(
     string Query, string DocumentId, string Title, string Text, float Score, int? Rank, float Scale,
-    int QueryTerms, IReadOnlyList<TermContribution> Terms, WordPieces QueryPieces, WordPieces DocumentPieces)
+    int QueryTerms, IReadOnlyList<TermContribution> Terms, WordPieces QueryPieces, WordPieces DocumentPieces, HybridPlace Hybrid)
 {
     /// <summary>The sum of the contributions; equals <see cref="Score"/> up to float rounding.</summary>
     public double Total => Terms.Sum(t => (double)t.Contribution);
@@ -48,8 +59,8 @@ internal sealed class Explainer(Searcher searcher, IQueryEncoder encoder, Tokeni
             ?? throw new SampleException($"The index has no document with id '{documentId}'.");
         var index = searcher.Index;
         var stored = index.Doc(docId);
-        var title = stored.Get(IndexLayout.Title) ?? "";
-        var text = stored.Get(IndexLayout.Text) ?? "";
+        var title = stored.Get(CorpusFields.Title) ?? "";
+        var text = stored.Get(CorpusFields.Text) ?? "";
         var scale = searcher.Metadata?.Scale ?? 100f;
 
         var queryTerms = searcher.QueryBuilder.SelectTerms(encoder.EncodeQuery(query));
@@ -82,6 +93,20 @@ internal sealed class Explainer(Searcher searcher, IQueryEncoder encoder, Tokeni
         }
 
         return new ScoreExplanation(query, documentId, title, text, score, rank >= 0 ? rank + 1 : null, scale,
-            queryTerms.Count, terms.OrderByDescending(t => t.Contribution).ToArray(), queryPieces, documentPieces);
+            queryTerms.Count, terms.OrderByDescending(t => t.Contribution).ToArray(), queryPieces, documentPieces, PlaceInHybrid(query, docId));
+    }
+
+    /// <summary>The document's BM25 score and rank, and its fused rank, from the searcher's hybrid search.</summary>
+    private HybridPlace PlaceInHybrid(string query, int docId)
+    {
+        var index = searcher.Index;
+        var bm25Query = searcher.Bm25QueryBuilder.Build(query);
+        var bm25Hits = index.Search(bm25Query, RankDepth).ScoreDocs;
+        var bm25Rank = Array.FindIndex(bm25Hits, h => h.Doc == docId);
+        var bm25Score = bm25Rank >= 0 ? bm25Hits[bm25Rank].Score : index.Explain(bm25Query, docId).Value;
+        var fused = searcher.Hybrid.Search(bm25Query, searcher.QueryBuilder.Build(query), RankDepth).Hits;
+        var fusedRank = fused.ToList().FindIndex(h => h.Doc == docId);
+        return new HybridPlace(searcher.Hybrid.Fusion, bm25Score, bm25Rank >= 0 ? bm25Rank + 1 : null,
+            fusedRank >= 0 ? fused[fusedRank].FusedScore : null, fusedRank >= 0 ? fusedRank + 1 : null);
     }
 }

@@ -1,3 +1,4 @@
+using Lucene.Splade.Corpora;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
 using Lucene.Splade.Sample.Indexing;
@@ -44,16 +45,16 @@ internal static class IndexStatistics
         }
 
         var sizes = measureFieldSizes
-            ? new[] { IndexLayout.Contents, IndexLayout.Splade, IndexLayout.Id }.Select(f => FieldSizes.Measure(reader, f)).ToArray()
+            ? new[] { CorpusFields.Contents, CorpusFields.Splade, CorpusFields.Id }.Select(f => FieldSizes.Measure(reader, f)).ToArray()
             : [];
-        var documentFrequencies = DocumentFrequencies(reader, IndexLayout.Splade);
+        var documentFrequencies = DocumentFrequencies(reader, CorpusFields.Splade);
         return new IndexReport(
             reader.NumDocs,
             byExtension.Values.Sum(),
             byExtension,
             sizes,
-            FieldStats(reader, IndexLayout.Contents),
-            FieldStats(reader, IndexLayout.Splade),
+            FieldStats(reader, CorpusFields.Contents),
+            FieldStats(reader, CorpusFields.Splade),
             Flops(documentFrequencies, reader.NumDocs, queryVectors, queryBuilder),
             IndexMetadata.FromUserData(reader.IndexCommit.UserData));
     }

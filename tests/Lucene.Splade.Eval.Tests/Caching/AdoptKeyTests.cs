@@ -1,7 +1,7 @@
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Eval.Caching;
 using Lucene.Splade.Eval.Commands;
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Tests.Support;
 using Lucene.Splade.Vectors;
 
@@ -23,7 +23,7 @@ public sealed class AdoptKeyTests
     {
         var cache = new VectorCache(Path.Combine(_folder, "cache"));
         var corpus = Path.Combine(TestData.TinyCollection, "corpus.jsonl");
-        var docs = BeirDataset.ReadCorpus(TestData.TinyCollection);
+        var docs = BeirCollection.ReadCorpus(TestData.TinyCollection);
         using var model = ModelSource.Resolve(null, new SpladeEncoderOptions { IntraOpThreads = 1 });
         var vectors = model.Encoder.EncodeDocuments(docs.Select(d => d.Contents).ToArray()).ToArray();
         if (corrupt)

@@ -1,4 +1,4 @@
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Tests.Support;
 
 namespace Lucene.Splade.Eval.Tests.Data;
@@ -20,9 +20,9 @@ public sealed class BeirDatasetTests
     [Test]
     public void ReadsTheTinyFixture()
     {
-        var corpus = BeirDataset.ReadCorpus(TestData.TinyCollection);
-        var queries = BeirDataset.ReadJudgedQueries(TestData.TinyCollection, "test");
-        var qrels = BeirDataset.ReadQrels(TestData.TinyCollection, "test");
+        var corpus = BeirCollection.ReadCorpus(TestData.TinyCollection);
+        var queries = BeirCollection.ReadJudgedQueries(TestData.TinyCollection, "test");
+        var qrels = BeirCollection.ReadQrels(TestData.TinyCollection, "test");
 
         Assert.That(corpus, Has.Count.EqualTo(7));
         Assert.That(corpus[0].Contents, Is.EqualTo("Solar power Solar panels convert sunlight into electricity for homes."));
@@ -30,20 +30,20 @@ public sealed class BeirDatasetTests
         Assert.That(queries.Select(q => q.Id), Is.EqualTo(new[] { "q1", "q2", "q3" }), "judged test queries only");
         Assert.That(qrels.For("q1")["d1"], Is.EqualTo(2));
         Assert.That(qrels.PairCount, Is.EqualTo(5));
-        Assert.That(BeirDataset.Splits(TestData.TinyCollection), Is.EqualTo(new[] { "test", "train" }));
+        Assert.That(BeirCollection.Splits(TestData.TinyCollection), Is.EqualTo(new[] { "test", "train" }));
     }
 
     [Test]
     public void MissingCorpusNamesTheFile()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => BeirDataset.ReadCorpus(_folder));
+        var e = Assert.Throws<FileNotFoundException>(() => BeirCollection.ReadCorpus(_folder));
         Assert.That(e!.Message, Does.Contain("corpus.jsonl"));
     }
 
     [Test]
     public void MissingQrelsSplitNamesTheFile()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => BeirDataset.ReadQrels(_folder, "dev"));
+        var e = Assert.Throws<FileNotFoundException>(() => BeirCollection.ReadQrels(_folder, "dev"));
         Assert.That(e!.Message, Does.Contain(Path.Combine("qrels", "dev.tsv")));
     }
 
@@ -57,7 +57,7 @@ public sealed class BeirDatasetTests
             """{"_id": "2", "text": "missing brace" """,
         ]);
 
-        var e = Assert.Throws<InvalidDataException>(() => BeirDataset.ReadCorpus(_folder));
+        var e = Assert.Throws<InvalidDataException>(() => BeirCollection.ReadCorpus(_folder));
         Assert.That(e!.Message, Does.Contain("corpus.jsonl:3:"));
     }
 
@@ -66,7 +66,7 @@ public sealed class BeirDatasetTests
     {
         File.WriteAllLines(Path.Combine(_folder, "queries.jsonl"), ["""{"_id": "1", "text": "a"}""", """{"text": "no id"}"""]);
 
-        var e = Assert.Throws<InvalidDataException>(() => BeirDataset.ReadQueries(_folder));
+        var e = Assert.Throws<InvalidDataException>(() => BeirCollection.ReadQueries(_folder));
         Assert.That(e!.Message, Does.Contain("queries.jsonl:2:").And.Contain("_id"));
     }
 
@@ -75,7 +75,7 @@ public sealed class BeirDatasetTests
     {
         File.WriteAllText(Path.Combine(_folder, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq1 d2 1\n");
 
-        var e = Assert.Throws<InvalidDataException>(() => BeirDataset.ReadQrels(_folder, "test"));
+        var e = Assert.Throws<InvalidDataException>(() => BeirCollection.ReadQrels(_folder, "test"));
         Assert.That(e!.Message, Does.Contain("test.tsv:3:").And.Contain("3 tab-separated fields"));
     }
 
@@ -84,7 +84,7 @@ public sealed class BeirDatasetTests
     {
         File.WriteAllText(Path.Combine(_folder, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n\nq1\td2\thigh\n");
 
-        var e = Assert.Throws<InvalidDataException>(() => BeirDataset.ReadQrels(_folder, "test"));
+        var e = Assert.Throws<InvalidDataException>(() => BeirCollection.ReadQrels(_folder, "test"));
         Assert.That(e!.Message, Does.Contain("test.tsv:4:").And.Contain("'high'"));
     }
 
@@ -93,7 +93,7 @@ public sealed class BeirDatasetTests
     {
         File.WriteAllText(Path.Combine(_folder, "qrels", "test.tsv"), "q1\td1\t1\nq2\td2\t0\n");
 
-        var qrels = BeirDataset.ReadQrels(_folder, "test");
+        var qrels = BeirCollection.ReadQrels(_folder, "test");
         Assert.That(qrels.QueryIds, Is.EqualTo(new[] { "q1", "q2" }));
         Assert.That(qrels.For("q2")["d2"], Is.EqualTo(0));
     }
@@ -104,7 +104,7 @@ public sealed class BeirDatasetTests
         File.WriteAllLines(Path.Combine(_folder, "queries.jsonl"), ["""{"_id": "q1", "text": "a"}"""]);
         File.WriteAllText(Path.Combine(_folder, "qrels", "test.tsv"), "q1\td1\t1\nq7\td1\t1\n");
 
-        var e = Assert.Throws<InvalidDataException>(() => BeirDataset.ReadJudgedQueries(_folder, "test"));
+        var e = Assert.Throws<InvalidDataException>(() => BeirCollection.ReadJudgedQueries(_folder, "test"));
         Assert.That(e!.Message, Does.Contain("'q7'"));
     }
 }

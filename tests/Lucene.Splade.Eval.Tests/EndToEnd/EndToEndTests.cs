@@ -3,7 +3,7 @@ using System.Text.Json;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Eval.Caching;
 using Lucene.Splade.Eval.Commands;
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Experiments;
 using Lucene.Splade.Eval.Metrics;
 using Lucene.Splade.Eval.Reporting;
@@ -53,7 +53,7 @@ public sealed class EndToEndTests
             Assert.That(run.Queries, Is.EqualTo(3));
 
             // The run file re-evaluates to the reported figures: the file is what trec_eval would read.
-            var fromFile = TrecEval.Evaluate(TrecRunFile.Read(Path.Combine(output, run.RunFile!)), BeirDataset.ReadQrels(TestData.TinyCollection, "test"));
+            var fromFile = TrecEval.Evaluate(TrecRunFile.Read(Path.Combine(output, run.RunFile!)), BeirCollection.ReadQrels(TestData.TinyCollection, "test"));
             Assert.That(fromFile.Mean.Ndcg10, Is.EqualTo(run.Metrics.Ndcg10).Within(1e-12), run.Name);
         }
 

@@ -3,7 +3,7 @@ using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Eval.Caching;
 using Lucene.Splade.Eval.Commands;
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Experiments;
 using Lucene.Splade.Eval.Reporting;
 using Lucene.Splade.Eval.Tests.Support;
@@ -90,7 +90,7 @@ public sealed class QueryEncoderTests
         Assert.That(report.Model.QueryCacheKey, Is.EqualTo(model.QueryCacheKey).And.Not.EqualTo(model.CacheKey));
 
         // The cached query vectors are the inference-free encoder's: each query's own word pieces, weight 1, no expansion.
-        var queries = BeirDataset.ReadQueries(TestData.TinyCollection);
+        var queries = BeirCollection.ReadQueries(TestData.TinyCollection);
         var cachedQueries = VectorCache.Read(cache.PathFor(Path.Combine(TestData.TinyCollection, "queries.jsonl"), model.QueryCacheKey));
         var expected = InferenceFreeQueryEncoder.Load(folder).EncodeQueries(queries.Select(q => q.Text).ToArray());
         Assert.That(cachedQueries.Ids, Is.EqualTo(queries.Select(q => q.Id)));

@@ -10,7 +10,7 @@ public sealed class Bm25FlatTests
     {
         using var analyzer = Bm25Flat.CreateAnalyzer();
 
-        var terms = Bm25Flat.AnalyzeQuery(analyzer, "The running dogs' bones and the dog");
+        var terms = Bm25Flat.CreateQueryBuilder(analyzer).AnalyzeTerms("The running dogs' bones and the dog");
 
         // Stop words dropped, possessive removed, Porter-stemmed; "dogs'" and "dog" are one term counted twice.
         Assert.That(terms, Is.EqualTo(new[] { ("run", 1), ("dog", 2), ("bone", 1) }));
@@ -21,7 +21,7 @@ public sealed class Bm25FlatTests
     {
         using var analyzer = Bm25Flat.CreateAnalyzer();
 
-        var query = Bm25Flat.BuildQuery(analyzer, "solar solar panels");
+        var query = (Lucene.Net.Search.BooleanQuery)Bm25Flat.CreateQueryBuilder(analyzer).Build("solar solar panels");
 
         Assert.That(query.Clauses.Select(c => c.Occur), Is.All.EqualTo(Occur.SHOULD));
         Assert.That(query.Clauses.Select(c => ((TermQuery)c.Query).Term.Text), Is.EqualTo(new[] { "solar", "panel" }));
@@ -33,6 +33,6 @@ public sealed class Bm25FlatTests
     public void AllStopWordQueryIsEmpty()
     {
         using var analyzer = Bm25Flat.CreateAnalyzer();
-        Assert.That(Bm25Flat.BuildQuery(analyzer, "the and of").Clauses, Is.Empty);
+        Assert.That(((Lucene.Net.Search.BooleanQuery)Bm25Flat.CreateQueryBuilder(analyzer).Build("the and of")).Clauses, Is.Empty);
     }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Lucene.Splade.Eval.Data;
+using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Metrics;
 
 namespace Lucene.Splade.Eval.Tests.Support;

@@ -1,9 +1,11 @@
 using Lucene.Splade.Eval.Metrics;
 using Lucene.Splade.Eval.Retrieval;
+using Lucene.Splade.Search;
 
 namespace Lucene.Splade.Eval.Tests.Retrieval;
 
-public sealed class FusionTests
+/// <summary>The harness's hybrid runs: the library's fusion per query, ranked as trec_eval ranks.</summary>
+public sealed class HybridRunsTests
 {
     private static Run Make(string name, params (string Doc, double Score)[] docs)
     {
@@ -18,7 +20,7 @@ public sealed class FusionTests
         var a = Make("a", ("x", 9), ("y", 5));
         var b = Make("b", ("y", 0.9), ("z", 0.8), ("x", 0.1));
 
-        var fused = Fusion.ReciprocalRank(a, b, k: 60, depth: 10, "rrf").For("q");
+        var fused = HybridRuns.Fuse(HybridFusion.ReciprocalRank(60), a, b, 10, "rrf").For("q");
 
         // x: 1/61 + 1/63; y: 1/62 + 1/61; z: 1/62.
         Assert.That(fused.Select(d => d.DocId), Is.EqualTo(new[] { "y", "x", "z" }));
@@ -32,7 +34,7 @@ public sealed class FusionTests
         var a = Make("a", ("x", 10), ("y", 6), ("w", 2));   // normalized x 1, y 0.5, w 0
         var b = Make("b", ("y", 3), ("z", 1));              // normalized y 1, z 0
 
-        var fused = Fusion.WeightedSum(a, b, weightB: 0.25, Normalization.MinMax, depth: 10, "mm").For("q");
+        var fused = HybridRuns.Fuse(HybridFusion.Linear(ScoreNormalization.MinMax, 0.25), a, b, 10, "mm").For("q");
 
         var scores = fused.ToDictionary(d => d.DocId, d => d.Score);
         Assert.That(scores["x"], Is.EqualTo(0.75).Within(1e-12));
@@ -45,12 +47,28 @@ public sealed class FusionTests
     [Test]
     public void ZScoreUsesMeanAndPopulationDeviationAndFloorsMissingDocuments()
     {
-        var (scores, floor) = Fusion.Normalize([new("a", 1), new("b", 2), new("c", 3)], Normalization.ZScore);
+        var a = Make("a", ("a", 1), ("b", 2), ("c", 3));
+        var b = Make("b");
 
+        var fused = HybridRuns.Fuse(HybridFusion.Linear(ScoreNormalization.ZScore, 0.5), a, b, 10, "z").For("q").ToDictionary(d => d.DocId, d => d.Score);
+
+        // BM25 z-scores -1/sd, 0, 1/sd (population sd of 1, 2, 3); the empty SPLADE list adds 0 for everyone.
         var sd = Math.Sqrt(2.0 / 3);
-        Assert.That(scores["a"], Is.EqualTo(-1 / sd).Within(1e-12));
-        Assert.That(scores["c"], Is.EqualTo(1 / sd).Within(1e-12));
-        Assert.That(floor, Is.EqualTo(-1 / sd).Within(1e-12));
+        Assert.That(fused["a"], Is.EqualTo(0.5 * (-1 / sd)).Within(1e-12));
+        Assert.That(fused["c"], Is.EqualTo(0.5 * (1 / sd)).Within(1e-12));
+    }
+
+    [Test]
+    public void TuningPicksTheFusionThatRanksTheJudgedDocumentFirst()
+    {
+        var bm25 = Make("bm25", ("x", 9), ("y", 8), ("rel", 1));
+        var splade = Make("splade", ("rel", 5), ("x", 1));
+        var qrels = new Lucene.Splade.Corpora.Qrels(new() { ["q"] = new(StringComparer.Ordinal) { ["rel"] = 1 } });
+
+        var result = HybridRuns.Tune(bm25, splade, qrels, new HybridTuningOptions { IncludeReciprocalRank = false, Normalizations = [ScoreNormalization.MinMax] });
+
+        Assert.That(result.BestNdcg, Is.EqualTo(1.0));
+        Assert.That(result.Best.SpladeWeight, Is.GreaterThan(0.5));
     }
 
     [Test]
@@ -59,14 +77,14 @@ public sealed class FusionTests
         var a = Make("a", ("x", 3), ("y", 2), ("z", 1));
         var b = Make("b", ("z", 3), ("y", 2), ("x", 1));
 
-        Assert.That(Fusion.WeightedSum(a, b, 0, Normalization.ZScore, 10, "f").For("q").Select(d => d.DocId), Is.EqualTo(new[] { "x", "y", "z" }));
-        Assert.That(Fusion.WeightedSum(a, b, 1, Normalization.MinMax, 10, "f").For("q").Select(d => d.DocId), Is.EqualTo(new[] { "z", "y", "x" }));
+        Assert.That(HybridRuns.Fuse(HybridFusion.Linear(ScoreNormalization.ZScore, 0), a, b, 10, "f").For("q").Select(d => d.DocId), Is.EqualTo(new[] { "x", "y", "z" }));
+        Assert.That(HybridRuns.Fuse(HybridFusion.Linear(ScoreNormalization.MinMax, 1), a, b, 10, "f").For("q").Select(d => d.DocId), Is.EqualTo(new[] { "z", "y", "x" }));
     }
 
     [Test]
     public void DepthCutsTheFusedList()
     {
         var a = Make("a", ("x", 3), ("y", 2), ("z", 1));
-        Assert.That(Fusion.ReciprocalRank(a, a, 60, 2, "f").For("q"), Has.Count.EqualTo(2));
+        Assert.That(HybridRuns.Fuse(HybridFusion.ReciprocalRank(60), a, a, 2, "f").For("q"), Has.Count.EqualTo(2));
     }
 }

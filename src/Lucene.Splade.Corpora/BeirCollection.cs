@@ -1,41 +1,35 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Lucene.Splade.Eval.Data;
-
-/// <summary>A document of a BEIR collection.</summary>
-internal sealed record BeirDocument(string Id, string Title, string Text)
-{
-    /// <summary>Title and text in one string, as BEIR "flat" runs index them (Anserini: title + " " + text).</summary>
-    public string Contents => Title.Length == 0 ? Text : Title + " " + Text;
-}
-
-/// <summary>A query of a BEIR collection.</summary>
-internal sealed record BeirQuery(string Id, string Text);
+namespace Lucene.Splade.Corpora;
 
 /// <summary>
 /// Reads a collection in BEIR layout: <c>corpus.jsonl</c>, <c>queries.jsonl</c>, <c>qrels/&lt;split&gt;.tsv</c>.
-/// Errors name the file and, for a malformed line, its 1-based line number.
+/// Strict, as evaluation needs: every line must be a JSON object with an <c>_id</c> (the aliases of
+/// <see cref="DocumentReader"/> are accepted too), documents without text are kept (a collection's document count is
+/// part of its statistics), and an error names the file and, for a malformed line, its 1-based line number.
 /// </summary>
-internal static class BeirDataset
+public static class BeirCollection
 {
     /// <summary>The documents of <c>corpus.jsonl</c>, in file order.</summary>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
-    /// <exception cref="InvalidDataException">A line is not a JSON object with a string <c>_id</c>.</exception>
-    public static IReadOnlyList<BeirDocument> ReadCorpus(string folder) =>
-        ReadJsonLines(Path.Combine(folder, "corpus.jsonl"))
-            .Select(e => new BeirDocument(Id(e), Optional(e.Element, "title"), Optional(e.Element, "text")))
+    /// <exception cref="InvalidDataException">A line is not a JSON object with an id.</exception>
+    public static IReadOnlyList<CorpusDocument> ReadCorpus(string folder) =>
+        ReadObjects(Path.Combine(folder, "corpus.jsonl"))
+            .Select(e => new CorpusDocument(e.Id, JsonLines.FirstValue(e.Element, JsonLines.TitleKeys) ?? "", JsonLines.FirstValue(e.Element, JsonLines.TextKeys) ?? ""))
             .ToArray();
 
     /// <summary>All queries of <c>queries.jsonl</c>, judged or not, in file order.</summary>
-    public static IReadOnlyList<BeirQuery> ReadQueries(string folder) =>
-        ReadJsonLines(Path.Combine(folder, "queries.jsonl"))
-            .Select(e => new BeirQuery(Id(e), Optional(e.Element, "text")))
+    /// <exception cref="FileNotFoundException">The file is missing.</exception>
+    /// <exception cref="InvalidDataException">A line is not a JSON object with an id.</exception>
+    public static IReadOnlyList<CorpusQuery> ReadQueries(string folder) =>
+        ReadObjects(Path.Combine(folder, "queries.jsonl"))
+            .Select(e => new CorpusQuery(e.Id, JsonLines.FirstValue(e.Element, JsonLines.TextKeys) ?? ""))
             .ToArray();
 
     /// <summary>The queries judged in <paramref name="split"/>, in <c>queries.jsonl</c> order.</summary>
     /// <exception cref="InvalidDataException">A judged query is missing from <c>queries.jsonl</c>.</exception>
-    public static IReadOnlyList<BeirQuery> ReadJudgedQueries(string folder, string split)
+    public static IReadOnlyList<CorpusQuery> ReadJudgedQueries(string folder, string split)
     {
         var qrels = ReadQrels(folder, split);
         var queries = ReadQueries(folder).Where(q => qrels.IsJudged(q.Id)).ToArray();
@@ -114,14 +108,6 @@ internal static class BeirDataset
         return new Qrels(judgments);
     }
 
-    private static string Id((JsonElement Element, string Path, int Line) e) =>
-        e.Element.TryGetProperty("_id", out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText()
-            : throw new InvalidDataException($"{e.Path}:{e.Line}: no \"_id\".");
-
-    private static string Optional(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-
     private static void CheckExists(string path)
     {
         if (!File.Exists(path))
@@ -130,40 +116,23 @@ internal static class BeirDataset
         }
     }
 
-    private static IEnumerable<(JsonElement Element, string Path, int Line)> ReadJsonLines(string path)
+    private static IEnumerable<(JsonElement Element, string Id)> ReadObjects(string path)
     {
         CheckExists(path);
-        return Read();
-
-        IEnumerable<(JsonElement, string, int)> Read()
+        foreach (var (line, element, problem) in JsonLines.Read(path))
         {
-            var number = 0;
-            foreach (var line in File.ReadLines(path))
+            if (element is not { } e)
             {
-                number++;
-                if (line.Trim().Length == 0)
-                {
-                    continue;
-                }
-
-                JsonElement element;
-                try
-                {
-                    using var document = JsonDocument.Parse(line);
-                    element = document.RootElement.Clone();
-                }
-                catch (JsonException e)
-                {
-                    throw new InvalidDataException($"{path}:{number}: not a JSON object ({e.Message})", e);
-                }
-
-                if (element.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidDataException($"{path}:{number}: not a JSON object.");
-                }
-
-                yield return (element, path, number);
+                throw new InvalidDataException($"{path}:{line}: {problem}.");
             }
+
+            var id = JsonLines.FirstValue(e, JsonLines.IdKeys);
+            if (string.IsNullOrEmpty(id))
+            {
+                throw new InvalidDataException($"{path}:{line}: no \"_id\".");
+            }
+
+            yield return (e, id);
         }
     }
 }

@@ -1,13 +1,14 @@
-namespace Lucene.Splade.Eval.Data;
+namespace Lucene.Splade.Corpora;
 
 /// <summary>
 /// Relevance judgments of one split: query id -> document id -> grade. A grade of at least 1 means relevant (trec_eval's
 /// default relevance level); the grade is also the gain in nDCG.
 /// </summary>
-internal sealed class Qrels
+public sealed class Qrels
 {
     private readonly Dictionary<string, Dictionary<string, int>> _judgments;
 
+    /// <summary>Wraps judgments (query id, then document id, to grade).</summary>
     public Qrels(Dictionary<string, Dictionary<string, int>> judgments)
     {
         _judgments = judgments;
@@ -20,6 +21,7 @@ internal sealed class Qrels
     /// <summary>Judged query-document pairs.</summary>
     public int PairCount => _judgments.Values.Sum(d => d.Count);
 
+    /// <summary>Whether <paramref name="queryId"/> has judgments.</summary>
     public bool IsJudged(string queryId) => _judgments.ContainsKey(queryId);
 
     /// <summary>The judgments of a query (empty when the query is not judged).</summary>

@@ -1,0 +1,50 @@
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search.Similarities;
+using Lucene.Splade.Analysis;
+using Lucene.Splade.Search;
+using Lucene.Splade.Tokenization;
+using Lucene.Splade.Vectors;
+
+namespace Lucene.Splade.Corpora;
+
+/// <summary>
+/// The fields a collection is indexed with, by the sample console and by the harness alike: <see cref="Id"/> (stored,
+/// exact), <see cref="Contents"/> (title + text for BM25), <see cref="Splade"/> (pre-encoded SPLADE terms) and, for
+/// display, <see cref="Title"/> and <see cref="Text"/> (stored only).
+/// </summary>
+public static class CorpusFields
+{
+    public const string Id = "id";
+    public const string Title = "title";
+    public const string Text = "text";
+    public const string Contents = "contents";
+    public const string Splade = "splade";
+
+    /// <summary>SPLADE's dot product on <see cref="Splade"/>, <paramref name="bm25"/> (BM25 by default) on the rest.</summary>
+    public static Similarity CreateSimilarity(Similarity? bm25 = null) => SpladeSimilarity.ForFields([Splade], bm25);
+
+    /// <summary>The id field.</summary>
+    public static IIndexableField IdField(string id) => new StringField(Id, id, Field.Store.YES);
+
+    /// <summary>The BM25 field: <see cref="CorpusDocument.Contents"/>, analyzed by the writer's analyzer, not stored.</summary>
+    public static IIndexableField Bm25Field(CorpusDocument document) => new TextField(Contents, document.Contents, Field.Store.NO);
+
+    /// <summary>The SPLADE field of a vector, pruned and quantized with <paramref name="indexing"/>.</summary>
+    public static IIndexableField SpladeField(SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions indexing) =>
+        Analysis.SpladeField.CreateEncodedField(Splade, vector, vocabulary, indexing);
+
+    /// <summary>The SPLADE field of term frequencies quantized beforehand.</summary>
+    public static IIndexableField SpladeField(QuantizedVector termFrequencies, Vocabulary vocabulary) =>
+        Analysis.SpladeField.CreateEncodedField(Splade, termFrequencies, vocabulary);
+
+    /// <summary>A whole document: id, stored title and text, the BM25 field and the SPLADE field.</summary>
+    public static Document ToDocument(CorpusDocument document, SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions indexing) =>
+    [
+        IdField(document.Id),
+        new StoredField(Title, document.Title),
+        new StoredField(Text, document.Text),
+        Bm25Field(document),
+        SpladeField(vector, vocabulary, indexing),
+    ];
+}
