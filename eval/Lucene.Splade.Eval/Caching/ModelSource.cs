@@ -46,6 +46,7 @@ internal sealed class ModelSource : IDisposable
     private readonly SpladeEncoderOptions _options;
     private readonly Lazy<SpladeEncoder> _encoder;
     private readonly Lazy<Vocabulary> _vocabulary;
+    private readonly Lazy<WordPieceTokenizer> _tokenizer;
     private readonly InferenceFreeQueryEncoder? _inferenceFree;
 
     private ModelSource(SpladeModelFolder files, SpladeModelConfig config, bool embedded, SpladeEncoderOptions options, QueryEncoderKind queryEncoder)
@@ -57,16 +58,20 @@ internal sealed class ModelSource : IDisposable
         _options = options;
         MaxLength = Math.Min(options.MaxLength ?? config.MaxLength, config.MaxLength);
         _encoder = new Lazy<SpladeEncoder>(() => SpladeEncoder.Load(files.Folder, _options));
-        _vocabulary = new Lazy<Vocabulary>(() => _encoder.IsValueCreated ? _encoder.Value.Vocabulary : files.LoadTokenizer(config).Vocabulary);
-        CacheKey = ComputeKey();
+        _tokenizer = new Lazy<WordPieceTokenizer>(() => files.LoadTokenizer(config));
+        _vocabulary = new Lazy<Vocabulary>(() => _encoder.IsValueCreated ? _encoder.Value.Vocabulary : _tokenizer.Value.Vocabulary);
+        var modelKey = ComputeKey();
+
+        // Windows change documents only: queries are always truncated, so their key stays the model's.
+        CacheKey = WindowsKey.Length == 0 ? modelKey : Hash(modelKey + WindowsKey);
         if (queryEncoder == QueryEncoderKind.InferenceFree)
         {
             _inferenceFree = InferenceFreeQueryEncoder.Load(files.Folder, options.MaxLength);
-            QueryCacheKey = ComputeInferenceFreeKey(_inferenceFree.WeightsPath!);
+            QueryCacheKey = ComputeInferenceFreeKey(modelKey, _inferenceFree.WeightsPath!);
         }
         else
         {
-            QueryCacheKey = CacheKey;
+            QueryCacheKey = modelKey;
         }
     }
 
@@ -90,6 +95,9 @@ internal sealed class ModelSource : IDisposable
     public string CacheKey { get; }
 
     public Vocabulary Vocabulary => _vocabulary.Value;
+
+    /// <summary>The model's tokenizer (without loading the model when it is not loaded yet).</summary>
+    public WordPieceTokenizer Tokenizer => _encoder.IsValueCreated ? _encoder.Value.Tokenizer : _tokenizer.Value;
 
     public bool IsLoaded => _encoder.IsValueCreated;
 
@@ -141,8 +149,13 @@ internal sealed class ModelSource : IDisposable
     private string ComputeKey() =>
         Hash($"{Description}|{Fingerprint(Files.ModelPath)}|{Fingerprint(Files.TokenizerPath)}|{MaxLength}");
 
-    private string ComputeInferenceFreeKey(string weightsPath) =>
-        Hash($"{CacheKey}|{QueryEncoderNames.InferenceFree}|{Fingerprint(weightsPath)}|{(Files.ConfigPath is { } config ? Fingerprint(config) : "no config")}");
+    /// <summary>The long-document setting as part of the documents' key; empty when they are truncated (keys from before windows stay valid).</summary>
+    public string WindowsKey => _options.DocumentWindows is { } w
+        ? $"|windows {w.MaxWindows} length {w.WindowLength?.ToString() ?? "max"} stride {w.Stride?.ToString() ?? "half"}"
+        : "";
+
+    private string ComputeInferenceFreeKey(string modelKey, string weightsPath) =>
+        Hash($"{modelKey}|{QueryEncoderNames.InferenceFree}|{Fingerprint(weightsPath)}|{(Files.ConfigPath is { } config ? Fingerprint(config) : "no config")}");
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 

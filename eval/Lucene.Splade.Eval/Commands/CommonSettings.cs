@@ -21,6 +21,15 @@ internal class DatasetSettings : CommandSettings
     [Description("Truncate texts to N word pieces ([[CLS]]/[[SEP]] included). Default: the model's max_length.")]
     public int? MaxLength { get; init; }
 
+    [CommandOption("--windows <N>")]
+    [Description("Long documents: split a document longer than the model's window into up to N overlapping windows, encode each and keep each term's largest weight. 1 truncates (the default).")]
+    [DefaultValue(1)]
+    public int Windows { get; init; } = 1;
+
+    [CommandOption("--window-stride <PIECES>")]
+    [Description("Word pieces between the starts of two windows. Default: half a window.")]
+    public int? WindowStride { get; init; }
+
     [CommandOption("--query-encoder <ENCODER>")]
     [Description("How queries are encoded: model (by the SPLADE model, like the documents) or inference-free (the model folder's query_weights.safetensors: the weight of each distinct word piece, no model run). Documents are always encoded by the model.")]
     [DefaultValue(QueryEncoderNames.Model)]
@@ -46,6 +55,11 @@ internal class DatasetSettings : CommandSettings
             return ValidationResult.Error("--max-length must be at least 2.");
         }
 
+        if (Windows < 1 || WindowStride is < 1)
+        {
+            return ValidationResult.Error("--windows and --window-stride must be at least 1.");
+        }
+
         try
         {
             _ = QueryEncoderNames.Parse(QueryEncoder);
@@ -62,7 +76,10 @@ internal class DatasetSettings : CommandSettings
 
     /// <summary>The model, not yet loaded; one ONNX thread per call, since batches run in parallel.</summary>
     public ModelSource ResolveModel() =>
-        ModelSource.Resolve(Model, new SpladeEncoderOptions { IntraOpThreads = 1, MaxLength = MaxLength }, QueryEncoderKind);
+        ModelSource.Resolve(Model, new SpladeEncoderOptions { IntraOpThreads = 1, MaxLength = MaxLength, DocumentWindows = DocumentWindows }, QueryEncoderKind);
+
+    /// <summary>The long-document setting: null truncates.</summary>
+    public DocumentWindows? DocumentWindows => Windows > 1 ? new DocumentWindows { MaxWindows = Windows, Stride = WindowStride } : null;
 
     public VectorCache OpenCache() => new(Cache ?? VectorCache.DefaultFolder());
 

@@ -175,7 +175,8 @@ internal sealed class Experiment
                 termFrequencies!.Average(v => (double)v.TotalFrequency),
                 judged.Length == 0 ? 0 : judged.Average(v => (double)v.Count),
                 judged.Length == 0 ? 0 : judged.Average(v => (double)builder.SelectTerms(v).Count),
-                bm25QueryTerms.Length == 0 ? 0 : bm25QueryTerms.Average());
+                bm25QueryTerms.Length == 0 ? 0 : bm25QueryTerms.Average(),
+                corpus.AsParallel().Count(d => _model.Tokenizer.Encode(d.Contents, _model.MaxLength + 1).Length > _model.MaxLength));
         }
 
         if (!options.KeepIndexes)

@@ -8,11 +8,11 @@ internal sealed record DatasetInfo(string Name, string Path, int Documents, stri
 /// <param name="QueryEncoder">"model" or "inference-free" (see <see cref="Caching.QueryEncoderNames"/>).</param>
 /// <param name="QueryCacheKey">The key of the cached query vectors; equals <paramref name="CacheKey"/> for the model.</param>
 /// <param name="QueryWeights">The inference-free query weights file; null for the model.</param>
-internal sealed record ModelInfo(string Description, string Folder, bool EmbeddedDefault, string CacheKey, int MaxLength, int VocabularySize, string QueryEncoder, string QueryCacheKey, string? QueryWeights)
+internal sealed record ModelInfo(string Description, string Folder, bool EmbeddedDefault, string CacheKey, int MaxLength, int VocabularySize, string QueryEncoder, string QueryCacheKey, string? QueryWeights, string? DocumentWindows = null)
 {
     public static ModelInfo From(Caching.ModelSource model) => new(
         model.Description, model.Files.Folder, model.IsEmbeddedDefault, model.CacheKey, model.MaxLength, model.Vocabulary.Count,
-        model.QueryEncoderName, model.QueryCacheKey, model.QueryWeightsPath);
+        model.QueryEncoderName, model.QueryCacheKey, model.QueryWeightsPath, model.WindowsKey.Length == 0 ? null : model.WindowsKey.TrimStart('|'));
 
     /// <summary>How queries were encoded, for reports.</summary>
     public string QueryEncoderText => QueryWeights is null
@@ -67,7 +67,8 @@ internal sealed record DocumentEncodingTiming(
     double ModelAndPoolingShare,
     double IndexingShare);
 
-internal sealed record SparsityInfo(double DocumentTermsRaw, double DocumentTermsIndexed, double DocumentPostingsPerDoc, double QueryTermsRaw, double QueryTermsUsed, double Bm25QueryTerms);
+/// <param name="DocumentsOverMaxLength">Documents with more word pieces than the model's maximum length (truncated, or split into windows).</param>
+internal sealed record SparsityInfo(double DocumentTermsRaw, double DocumentTermsIndexed, double DocumentPostingsPerDoc, double QueryTermsRaw, double QueryTermsUsed, double Bm25QueryTerms, int DocumentsOverMaxLength = 0);
 
 internal sealed record EfficiencyInfo(
     int Cores,

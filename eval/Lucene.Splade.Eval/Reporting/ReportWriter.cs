@@ -39,7 +39,7 @@ internal static class ReportWriter
         s.AppendLine($"- Model: {(r.Model is null ? "(no SPLADE run)" : $"{r.Model.Description} (max length {r.Model.MaxLength}, cache key {r.Model.CacheKey})")}");
         if (r.Model is not null)
         {
-            s.AppendLine($"- SPLADE queries: {r.Model.QueryEncoderText}; documents: encoded by the model");
+            s.AppendLine($"- SPLADE queries: {r.Model.QueryEncoderText}; documents: encoded by the model, {(r.Model.DocumentWindows is { } w ? $"long ones in overlapping windows ({w})" : $"truncated to {r.Model.MaxLength} word pieces")}");
         }
 
         var o = r.Options;
@@ -111,6 +111,7 @@ internal static class ReportWriter
             s.AppendLine($"| nonzero terms per document: raw / indexed (after pruning, quantization) | {F(sp.DocumentTermsRaw, "0.0")} / {F(sp.DocumentTermsIndexed, "0.0")} (sum of term frequencies {F(sp.DocumentPostingsPerDoc, "0")}) |");
             s.AppendLine($"| nonzero terms per query: raw / used (after pruning) | {F(sp.QueryTermsRaw, "0.0")} / {F(sp.QueryTermsUsed, "0.0")} |");
             s.AppendLine($"| BM25 terms per query (distinct analyzed) | {F(sp.Bm25QueryTerms, "0.0")} |");
+            s.AppendLine($"| documents longer than the model's {r.Model?.MaxLength} word pieces | {sp.DocumentsOverMaxLength} |");
         }
 
         if (e.DocumentEncoding is not null)

@@ -55,7 +55,7 @@ internal sealed class EncodeCommand(IAnsiConsole console) : Command<EncodeComman
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         // Inference-free queries need only the tokenizer and the weights; the model is loaded otherwise.
-        using var model = settings.InferenceFree ? null : console.LoadModel(settings.Encoder());
+        using var model = settings.InferenceFree ? null : console.LoadModel(settings.DocumentEncoder());
         var inferenceFree = settings.InferenceFree ? console.LoadInferenceFree(settings.Encoder()) : null;
         var raw = inferenceFree?.EncodeQuery(settings.Text)
             ?? (settings.AsQuery ? model!.EncodeQuery(settings.Text) : model!.EncodeDocument(settings.Text));

@@ -59,10 +59,11 @@ internal sealed class IndexCommand(IAnsiConsole console) : Command<IndexCommand.
             throw new SampleException(e.Message, e);
         }
 
-        var encoderSettings = settings.Encoder();
+        var encoderSettings = settings.DocumentEncoder();
         using var encoder = console.LoadModel(encoderSettings);
         var metadata = new IndexMetadata(ModelLoader.ModelName(encoderSettings), encoder.Config.Description ?? encoder.Files.Folder,
-            encoder.MaxLength, encoder.Vocabulary.Count, settings.Scale, Vectors.TermFrequencyQuantizer.DefaultMaxFrequency, settings.DocumentPruning);
+            encoder.MaxLength, encoder.Vocabulary.Count, settings.Scale, Vectors.TermFrequencyQuantizer.DefaultMaxFrequency, settings.DocumentPruning,
+            settings.Windows, settings.WindowStride);
         var options = new IndexBuildOptions(Path.GetFullPath(settings.Index), settings.Rebuild,
             settings.Threads ?? Environment.ProcessorCount, settings.BatchSize, settings.CommitEvery);
         var builder = new IndexBuilder(encoder, metadata, options);

@@ -76,10 +76,24 @@ internal class DocumentSettings : ModelSettings
     [DefaultValue(100f)]
     public float Scale { get; init; } = TermFrequencyQuantizer.DefaultScale;
 
+    [CommandOption("--windows <N>")]
+    [Description("Long documents: split a document longer than the model's window into up to N overlapping windows, encode each and keep each term's largest weight. 1 truncates.")]
+    [DefaultValue(1)]
+    public int Windows { get; init; } = 1;
+
+    [CommandOption("--window-stride <PIECES>")]
+    [Description("Word pieces between the starts of two windows. Default: half a window.")]
+    public int? WindowStride { get; init; }
+
+    /// <summary>The encoder settings with this command's long-document setting.</summary>
+    public EncoderSettings DocumentEncoder(string? modelFromIndex = null) => Encoder(modelFromIndex) with { Windows = Windows, WindowStride = WindowStride };
+
     public PruningOptions DocumentPruning => new() { TopK = DocTopK, MinWeight = DocMinWeight, MassFraction = DocMass, MinRatioToMax = DocMinRatio };
 
     public override ValidationResult Validate() =>
         !(Scale > 0 && float.IsFinite(Scale)) ? ValidationResult.Error("--scale must be a positive number.")
+        : Windows < 1 ? ValidationResult.Error("--windows must be at least 1.")
+        : WindowStride is < 1 ? ValidationResult.Error("--window-stride must be at least 1.")
         : Checks.Pruning(() => DocumentPruning, base.Validate(), "doc");
 }
 

@@ -15,7 +15,9 @@ internal sealed record IndexMetadata(
     int VocabularySize,
     float Scale,
     int MaxFrequency,
-    PruningOptions DocumentPruning)
+    PruningOptions DocumentPruning,
+    int Windows = 1,
+    int? WindowStride = null)
 {
     private const string Prefix = "splade.";
 
@@ -37,6 +39,8 @@ internal sealed record IndexMetadata(
         [Prefix + "docMinWeight"] = Invariant(DocumentPruning.MinWeight),
         [Prefix + "docMassFraction"] = Invariant(DocumentPruning.MassFraction),
         [Prefix + "docMinRatioToMax"] = Invariant(DocumentPruning.MinRatioToMax),
+        [Prefix + "windows"] = Invariant(Windows),
+        [Prefix + "windowStride"] = Invariant(WindowStride),
     };
 
     /// <summary>Reads the metadata of a commit; null when the index was not written by this console.</summary>
@@ -61,12 +65,18 @@ internal sealed record IndexMetadata(
                 MinWeight = Get("docMinWeight") is { } w ? float.Parse(w, CultureInfo.InvariantCulture) : null,
                 MassFraction = Get("docMassFraction") is { } m ? double.Parse(m, CultureInfo.InvariantCulture) : null,
                 MinRatioToMax = Get("docMinRatioToMax") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : null,
-            });
+            },
+            int.Parse(Get("windows") ?? "1", CultureInfo.InvariantCulture),
+            Get("windowStride") is { } stride ? int.Parse(stride, CultureInfo.InvariantCulture) : null);
     }
 
     /// <summary>The settings in one line, for stats and for mismatch errors.</summary>
     public string Describe() =>
-        $"model {Model} ({ModelDescription}), max length {MaxLength}, scale {Invariant(Scale)}, document pruning {DescribePruning(DocumentPruning)}";
+        $"model {Model} ({ModelDescription}), max length {MaxLength}, {DescribeWindows()}, scale {Invariant(Scale)}, document pruning {DescribePruning(DocumentPruning)}";
+
+    /// <summary>How long documents were encoded.</summary>
+    public string DescribeWindows() =>
+        Windows <= 1 ? "long documents truncated" : $"long documents in up to {Windows} windows (stride {(WindowStride is { } s ? Invariant(s) : "half a window")})";
 
     /// <summary>The settings that differ from <paramref name="other"/>, as "name: this vs other" pairs.</summary>
     public IEnumerable<string> Differences(IndexMetadata other)
@@ -79,6 +89,11 @@ internal sealed record IndexMetadata(
         if (MaxLength != other.MaxLength)
         {
             yield return $"max length {MaxLength} vs {other.MaxLength}";
+        }
+
+        if (Windows != other.Windows || WindowStride != other.WindowStride)
+        {
+            yield return $"{DescribeWindows()} vs {other.DescribeWindows()}";
         }
 
         if (Scale != other.Scale || MaxFrequency != other.MaxFrequency)

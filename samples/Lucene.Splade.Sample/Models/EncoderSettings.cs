@@ -6,8 +6,13 @@ namespace Lucene.Splade.Sample.Models;
 /// <param name="ModelFolder">A SPLADE model folder; null for the embedded default model.</param>
 /// <param name="MaxLength">Longest input in word pieces; null for the model's own limit.</param>
 /// <param name="BatchSize">Texts per model call.</param>
-internal sealed record EncoderSettings(string? ModelFolder, int? MaxLength = null, int BatchSize = 8)
+/// <param name="Windows">Long documents: up to this many overlapping windows; 1 truncates.</param>
+/// <param name="WindowStride">Word pieces between window starts; null for half a window.</param>
+internal sealed record EncoderSettings(string? ModelFolder, int? MaxLength = null, int BatchSize = 8, int Windows = 1, int? WindowStride = null)
 {
+    /// <summary>The encoder's long-document setting: null truncates.</summary>
+    public Encoders.DocumentWindows? DocumentWindows => Windows > 1 ? new Encoders.DocumentWindows { MaxWindows = Windows, Stride = WindowStride } : null;
+
     /// <summary>The name recorded in an index for the embedded model (its folder lies next to the application).</summary>
     public const string EmbeddedModelName = "embedded";
 

@@ -13,6 +13,7 @@ internal static class ModelLoader
             IntraOpThreads = 1,
             MaxLength = settings.MaxLength,
             BatchSize = settings.BatchSize,
+            DocumentWindows = settings.DocumentWindows,
         };
         var folder = settings.ModelFolder;
         try

@@ -96,47 +96,64 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
         return EncodeDocuments([text])[0];
     }
 
+    /// <summary>The window length documents are split with (<see cref="SpladeEncoderOptions.DocumentWindows"/>); null when they are truncated.</summary>
+    public int? WindowLength => Options.DocumentWindows is { } windows ? Math.Min(windows.WindowLength ?? MaxLength, MaxLength) : null;
+
     /// <summary>
-    /// Encodes one query. A SPLADE model encodes queries as it encodes documents, so this equals
-    /// <see cref="EncodeDocument"/>.
+    /// Encodes one query. A SPLADE model encodes queries as it encodes documents, except that a query is never split
+    /// into windows: it is truncated to <see cref="MaxLength"/> word pieces.
     /// </summary>
     /// <inheritdoc />
-    public SparseVector EncodeQuery(string text) => EncodeDocument(text);
+    public SparseVector EncodeQuery(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return EncodeQueries([text])[0];
+    }
 
-    /// <summary>Encodes several queries; equals <see cref="EncodeDocuments"/> (see <see cref="EncodeQuery"/>).</summary>
+    /// <summary>Encodes several queries (see <see cref="EncodeQuery"/>), batched as <see cref="EncodeDocuments"/> batches.</summary>
     /// <inheritdoc />
     public IReadOnlyList<SparseVector> EncodeQueries(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
-        EncodeDocuments(texts, cancellationToken);
+        Encode(texts, windows: null, cancellationToken);
 
     /// <summary>
     /// Encodes several texts with one model call per batch of up to <see cref="SpladeEncoderOptions.BatchSize"/> texts
     /// of similar length, checking <paramref name="cancellationToken"/> before each call, so a long list stops within
-    /// one call.
+    /// one call. With <see cref="SpladeEncoderOptions.DocumentWindows"/>, a long document's windows are encoded as
+    /// separate texts of the batch and merged.
     /// </summary>
     /// <inheritdoc />
-    public IReadOnlyList<SparseVector> EncodeDocuments(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public IReadOnlyList<SparseVector> EncodeDocuments(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        Encode(texts, Options.DocumentWindows, cancellationToken);
+
+    private SparseVector[] Encode(IReadOnlyList<string> texts, DocumentWindows? windows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var windowLength = WindowLength ?? MaxLength;
         var results = new SparseVector[texts.Count];
         var pending = new List<(int Index, int[] Ids)>(texts.Count);
+        var windowsOf = new int[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
             var text = texts[i] ?? throw new ArgumentNullException(nameof(texts), $"Text {i} of the batch is null.");
-            var ids = Tokenizer.Encode(text, MaxLength);
+            var ids = windows is null ? Tokenizer.Encode(text, MaxLength) : Tokenizer.Encode(text, windows.MaxPieces(windowLength));
             if (ids.Length <= 2)
             {
                 results[i] = SparseVector.Empty;
+                continue;
             }
-            else
+
+            foreach (var window in windows is null ? [ids] : windows.Split(ids, windowLength))
             {
-                pending.Add((i, ids));
+                pending.Add((i, window));
+                windowsOf[i]++;
             }
         }
 
         // Similar lengths share a batch, so little of each call is padding.
         pending.Sort((a, b) => a.Ids.Length.CompareTo(b.Ids.Length));
         var start = 0;
+        var parts = new Dictionary<int, List<SparseVector>>();
         while (start < pending.Count)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -145,7 +162,26 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
             var vectors = RunModel(batch.Select(p => p.Ids).ToArray());
             for (var k = 0; k < count; k++)
             {
-                results[batch[k].Index] = vectors[k];
+                var index = batch[k].Index;
+                if (windowsOf[index] == 1)
+                {
+                    results[index] = vectors[k];
+                }
+                else
+                {
+                    // A long document's windows: merged once all of them are encoded.
+                    if (!parts.TryGetValue(index, out var list))
+                    {
+                        parts[index] = list = new List<SparseVector>(windowsOf[index]);
+                    }
+
+                    list.Add(vectors[k]);
+                    if (list.Count == windowsOf[index])
+                    {
+                        results[index] = SparseVector.ElementwiseMax(list);
+                        parts.Remove(index);
+                    }
+                }
             }
 
             start += count;

@@ -73,6 +73,13 @@ public sealed class SpladeEncoderOptions
     }
 
     /// <summary>
+    /// How documents longer than the model's window are encoded: null (the default) truncates them to
+    /// <see cref="MaxLength"/> word pieces; <see cref="Encoders.DocumentWindows"/> splits them into overlapping windows
+    /// encoded separately and merged by the largest weight per term. Queries are always truncated.
+    /// </summary>
+    public DocumentWindows? DocumentWindows { get; init; }
+
+    /// <summary>
     /// A hook to adjust the ONNX Runtime session options, e.g. to add the CUDA execution provider. It runs once, when
     /// the encoder is loaded.
     /// </summary>

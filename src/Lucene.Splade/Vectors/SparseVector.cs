@@ -102,6 +102,33 @@ public sealed class SparseVector : IEquatable<SparseVector>
         return new SparseVector(ids, ws, validated: true);
     }
 
+    /// <summary>
+    /// The largest weight of each term over <paramref name="vectors"/> (how the windows of a long document are merged,
+    /// as Elasticsearch merges the chunks of a <c>sparse_vector</c> field).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="vectors"/> or one of its items is null.</exception>
+    public static SparseVector ElementwiseMax(IReadOnlyList<SparseVector> vectors)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (vectors.Count == 1)
+        {
+            return vectors[0] ?? throw new ArgumentNullException(nameof(vectors));
+        }
+
+        var merged = new SortedDictionary<int, float>();
+        foreach (var vector in vectors)
+        {
+            ArgumentNullException.ThrowIfNull(vector, nameof(vectors));
+            for (var i = 0; i < vector._termIds.Length; i++)
+            {
+                var id = vector._termIds[i];
+                merged[id] = merged.TryGetValue(id, out var w) ? Math.Max(w, vector._weights[i]) : vector._weights[i];
+            }
+        }
+
+        return new SparseVector([.. merged.Keys], [.. merged.Values], validated: true);
+    }
+
     /// <summary>Wraps arrays already sorted by id, without duplicates, with positive finite weights. Takes ownership.</summary>
     internal static SparseVector FromSortedUnchecked(int[] termIds, float[] weights) => new(termIds, weights, validated: true);
 
