@@ -42,10 +42,10 @@ internal sealed class ExplainCommand(IAnsiConsole console) : Command<ExplainComm
         console.MarkupLineInterpolated($"[grey]{Snippets.Make(e.Text, e.Query)}[/]");
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("term").AddColumn("kind")
-            .AddColumn(new TableColumn("query weight").RightAligned())
+            .AddColumn(new TableColumn("query w").RightAligned())
             .AddColumn(new TableColumn("doc tf").RightAligned())
-            .AddColumn(new TableColumn($"doc weight (tf/{e.Scale:G})").RightAligned())
-            .AddColumn(new TableColumn("contribution").RightAligned());
+            .AddColumn(new TableColumn($"doc w (tf/{e.Scale:G})").RightAligned())
+            .AddColumn(new TableColumn("adds").RightAligned());
         foreach (var t in e.Terms.Take(top))
         {
             table.AddRow(Term(e, t), Kind(t), $"{t.QueryWeight:F3}", t.Tf.ToString(), $"{t.DocumentWeight:F2}", $"{t.Contribution:F2}");
@@ -64,7 +64,7 @@ internal sealed class ExplainCommand(IAnsiConsole console) : Command<ExplainComm
         var literal = e.Terms.Where(t => t.IsLiteral).Sum(t => (double)t.Contribution);
         console.MarkupLineInterpolated(
             $"SPLADE score [bold]{e.Score:F2}[/] ({rank}); {e.Terms.Count} of the query's {e.QueryTerms} terms are in the document. Literal matches give {Share(literal, e.Total)}, expansions {Share(e.Total - literal, e.Total)}.");
-        console.MarkupLine("[grey]literal: the term is in both texts; expansion: the model added it to the query (q), the document (d) or both. …xyz is a word piece (##xyz) that continues a word.[/]");
+        console.MarkupLine("[grey]adds = query w x doc tf, the term's part of the score. literal: the term is in both texts; exp.: an expansion, added by the model to the query (q), the document (d) or both. …xyz is a word piece (##xyz) that continues a word.[/]");
         var h = e.Hybrid;
         console.MarkupLineInterpolated(
             $"Hybrid ({h.Fusion.Name}): fused {(h.FusedRank is { } f ? $"rank {f} (score {h.FusedScore:G4})" : $"not in the first {Explainer.RankDepth}")} from BM25 {Place(h.Bm25Rank, h.Bm25Score)} and SPLADE {Place(e.Rank, e.Score)}.");
@@ -80,9 +80,9 @@ internal sealed class ExplainCommand(IAnsiConsole console) : Command<ExplainComm
     private static string Kind(TermContribution t) => (t.InQuery, t.InDocument) switch
     {
         (true, true) => "literal",
-        (true, false) => "[yellow]expansion (d)[/]",
-        (false, true) => "[yellow]expansion (q)[/]",
-        _ => "[yellow]expansion (q, d)[/]",
+        (true, false) => "[yellow]exp. d[/]",
+        (false, true) => "[yellow]exp. q[/]",
+        _ => "[yellow]exp. q+d[/]",
     };
 
     private static string Place(int? rank, float score) =>

@@ -107,7 +107,7 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         {
             console.Write(results[0].Engine == Engine.Hybrid
                 ? HybridTable(results[0].Hits, settings.HybridFusion)
-                : HitsTable(results[0].Engine, results[0].Hits, snippets: true));
+                : HitsTable(results[0].Engine, results[0].Hits, snippets: console.Profile.Width >= 120)); // snippets need a wide terminal
             return;
         }
 
