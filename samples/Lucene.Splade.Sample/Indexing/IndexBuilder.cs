@@ -6,6 +6,7 @@ using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Lucene.Splade.Analysis;
 using Lucene.Splade.Encoders;
+using Lucene.Splade.Store;
 using Lucene.Splade.Vectors;
 
 namespace Lucene.Splade.Sample.Indexing;
@@ -43,7 +44,8 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
     {
         var clock = Stopwatch.StartNew();
         System.IO.Directory.CreateDirectory(options.IndexPath);
-        using var directory = FSDirectory.Open(options.IndexPath);
+        // An OS-level lock for the writer's lifetime: Lucene.NET's default lock lets a second process write on Linux.
+        using var directory = FSDirectory.Open(options.IndexPath, new ExclusiveFileLockFactory());
         if (!options.Rebuild)
         {
             CheckCompatible(directory);

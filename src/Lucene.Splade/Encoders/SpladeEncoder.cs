@@ -10,7 +10,9 @@ namespace Lucene.Splade.Encoders;
 /// Encodes text into SPLADE sparse vectors with an ONNX model: text -> word pieces -> model -> pooled weights. The
 /// model encodes documents (<see cref="IDocumentEncoder"/>) and, for symmetric SPLADE models, queries
 /// (<see cref="IQueryEncoder"/>). Thread-safe: one instance serves any number of threads. Its settings are fixed when
-/// it is loaded. Dispose it to release the ONNX Runtime session.
+/// it is loaded. Dispose it to release the ONNX Runtime session: calls already inside the model finish first (a
+/// multi-batch call stops with <see cref="ObjectDisposedException"/> before its next model call), and calls made
+/// after <see cref="Dispose"/> throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 /// <remarks>
 /// Special tokens (<c>[CLS]</c>, <c>[SEP]</c>, <c>[PAD]</c>, <c>[MASK]</c>, <c>[UNK]</c>, <c>[unusedN]</c>) never
@@ -22,7 +24,12 @@ namespace Lucene.Splade.Encoders;
 public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
 {
     private readonly InferenceSession _session;
-    private volatile bool _disposed;
+
+    // Dispose may come while other threads are inside a model call: the session is freed by whoever leaves last
+    // (Dispose itself when no call is running), never under a running call. Guarded by _gate.
+    private readonly object _gate = new();
+    private int _callsInFlight;
+    private bool _disposed;
 
     private SpladeEncoder(SpladeModelFolder files, SpladeModelConfig config, WordPieceTokenizer tokenizer, InferenceSession session, ModelSignature signature, SpladeEncoderOptions options)
     {
@@ -128,7 +135,7 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
     private SparseVector[] Encode(IReadOnlyList<string> texts, DocumentWindows? windows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var windowLength = WindowLength ?? MaxLength;
         var results = new SparseVector[texts.Count];
         var pending = new List<(int Index, int[] Ids)>(texts.Count);
@@ -190,10 +197,34 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
         return results;
     }
 
-    /// <inheritdoc />
+    private void ThrowIfDisposed()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+        }
+    }
+
+    /// <summary>
+    /// Releases the ONNX Runtime session once no model call is running: at once when none is, else when the last
+    /// running call returns. Returns without waiting. Later calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        _disposed = true;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_callsInFlight > 0)
+            {
+                return; // the last call to leave frees the session
+            }
+        }
+
         _session.Dispose();
     }
 
@@ -216,7 +247,40 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
         return count;
     }
 
+    /// <summary>
+    /// One model call: the batch as input tensors, the run, and the outputs read into vectors. The whole of it counts
+    /// as in flight (the outputs live in the session's memory), so a concurrent <see cref="Dispose"/> never frees the
+    /// session under it.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The encoder was disposed before this call began.</exception>
     private SparseVector[] RunModel(int[][] batch)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _callsInFlight++;
+        }
+
+        try
+        {
+            return RunModelUnguarded(batch);
+        }
+        finally
+        {
+            bool release;
+            lock (_gate)
+            {
+                release = --_callsInFlight == 0 && _disposed;
+            }
+
+            if (release)
+            {
+                _session.Dispose();
+            }
+        }
+    }
+
+    private SparseVector[] RunModelUnguarded(int[][] batch)
     {
         var rows = batch.Length;
         var width = batch.Max(ids => ids.Length);

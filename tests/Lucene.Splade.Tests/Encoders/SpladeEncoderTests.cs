@@ -194,3 +194,70 @@ public sealed class SpladeEncoderTests
         }
     }
 }
+
+/// <summary>Disposing an encoder that other threads are using: no crash, calls in flight finish or stop cleanly.</summary>
+[TestFixture]
+public sealed class SpladeEncoderDisposeTests
+{
+    private string _folder = null!;
+
+    [OneTimeSetUp]
+    public void CreateModel()
+    {
+        _folder = Directory.CreateTempSubdirectory("splade-dispose-").FullName;
+        Support.TinyModels.TinyBertModels.WriteModelFolder(_folder, Support.TinyModels.TinyModelKind.MlmLogits);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteModel() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public void Disposing_while_eight_threads_encode_never_crashes_and_later_calls_are_refused([Values(100)] int rounds)
+    {
+        var words = Support.TinyModels.TinyBertModels.Vocabulary.Where(t => !t.StartsWith('[')).ToArray();
+        var texts = Enumerable.Range(0, 24).Select(i => string.Join(' ', Enumerable.Range(0, 5 + (i % 20)).Select(j => words[(i + j) % words.Length]))).ToArray();
+        var random = new Random(1);
+        var unexpected = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var encodedBeforeDispose = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var encoder = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { BatchSize = 4, IntraOpThreads = 1 });
+            using var started = new CountdownEvent(8);
+            var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+            {
+                started.Signal();
+                try
+                {
+                    while (true)
+                    {
+                        _ = encoder.EncodeDocuments(texts); // several model calls per call
+                        Interlocked.Increment(ref encodedBeforeDispose);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The expected way out: disposed before (or between) model calls.
+                }
+                catch (Exception e)
+                {
+                    unexpected.Add(e);
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            started.Wait();
+            Thread.Sleep(random.Next(0, 15));
+
+            var dispose = System.Diagnostics.Stopwatch.StartNew();
+            encoder.Dispose();
+            Assert.That(dispose.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "Dispose returns without waiting for the callers");
+            encoder.Dispose(); // idempotent
+            threads.ForEach(t => t.Join());
+
+            Assert.That(() => encoder.EncodeDocument("river"), Throws.InstanceOf<ObjectDisposedException>());
+            Assert.That(() => encoder.EncodeQueries(["river"]), Throws.InstanceOf<ObjectDisposedException>());
+        }
+
+        Assert.That(unexpected, Is.Empty, string.Join("\n", unexpected.Take(3)));
+        Assert.That(encodedBeforeDispose, Is.GreaterThan(0), "the threads did encode before the dispose");
+    }
+}
