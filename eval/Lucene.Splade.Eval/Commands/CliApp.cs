@@ -31,6 +31,9 @@ internal static class CliApp
             config.AddCommand<SparsityCommand>("sparsity")
                 .WithDescription("Average nonzero terms per document and query of a BEIR collection, and encoding throughput.")
                 .WithExample("sparsity", "../shared/datasets/scifact");
+            config.AddCommand<NrtCommand>("nrt")
+                .WithDescription("Reopen time of a near-real-time searcher while indexing, with the analyzer and with the indexing queue.")
+                .WithExample("nrt", "../shared/datasets/scifact", "--limit", "400");
             config.SetExceptionHandler((e, _) =>
             {
                 (console ?? AnsiConsole.Console).MarkupLineInterpolated($"[red]error:[/] {e.Message}");
