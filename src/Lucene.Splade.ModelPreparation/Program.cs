@@ -23,7 +23,7 @@ internal sealed class EmbeddedCommand : Command<EmbeddedCommand.Settings>
         public string MiniLm { get; init; } = "";
 
         [CommandOption("--out <FOLDER>")]
-        [Description("The model folder to write (created if needed; its model files are replaced).")]
+        [Description("The model folder to write (created if needed). A folder built from the same inputs whose files match its manifest is left as it is; any other is rebuilt.")]
         public string Out { get; init; } = "";
 
         [CommandOption("--head <HEAD>")]
@@ -42,8 +42,15 @@ internal sealed class EmbeddedCommand : Command<EmbeddedCommand.Settings>
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            EmbeddedModelBuilder.Build(settings.MiniLm, settings.Out, EmbeddedHeadChoice.Parse(settings.Head));
-            AnsiConsole.MarkupLineInterpolated($"Built [bold]{Path.GetFullPath(settings.Out)}[/] ({settings.Head} head) in {started.Elapsed.TotalSeconds:0.0} s.");
+            var built = EmbeddedModelBuilder.BuildIfNeeded(settings.MiniLm, settings.Out, EmbeddedHeadChoice.Parse(settings.Head));
+            if (built)
+            {
+                AnsiConsole.MarkupLineInterpolated($"Built [bold]{Path.GetFullPath(settings.Out)}[/] ({settings.Head} head) in {started.Elapsed.TotalSeconds:0.0} s.");
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"[bold]{Path.GetFullPath(settings.Out)}[/] ({settings.Head} head) is intact and up to date (checked in {started.Elapsed.TotalSeconds:0.0} s).");
+            }
             return 0;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)

@@ -57,7 +57,82 @@ public sealed class EmbeddedModelBuilderTests
     [Test]
     public void FolderHoldsOnlyTheModelFiles()
     {
-        Assert.That(Directory.GetFiles(BuildTestSupport.Folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "model.onnx", "vocab.txt", "splade_config.json" }), "no temporary files may be left behind");
+        Assert.That(Directory.GetFiles(BuildTestSupport.Folder).Select(Path.GetFileName), Is.EquivalentTo(ModelFiles), "no temporary or lock files may be left behind");
+    }
+
+    private static readonly string[] ModelFiles = ["model.onnx", "vocab.txt", "splade_config.json", ModelFolderManifest.FileName];
+
+    [Test]
+    public void TheManifestListsEveryFileWithItsSizeAndHashAndNoPath()
+    {
+        var folder = BuildTestSupport.Folder;
+        var manifest = ModelFolderManifest.TryLoad(folder)!;
+
+        Assert.That(manifest.Files.Select(f => f.Name), Is.EqualTo(new[] { "model.onnx", "splade_config.json", "vocab.txt" }));
+        Assert.That(manifest.Files.Select(f => f.Length), Is.EqualTo(manifest.Files.Select(f => new FileInfo(Path.Combine(folder, f.Name)).Length)));
+        Assert.That(manifest.Files.Select(f => f.Sha256), Is.EqualTo(manifest.Files.Select(f => Sha256(Path.Combine(folder, f.Name)))));
+        Assert.That(manifest.Source, Does.Match("^sha256:[0-9a-f]{64}$"));
+        Assert.That(File.ReadAllText(Path.Combine(folder, ModelFolderManifest.FileName)), Does.Not.Contain(BuildTestSupport.Root).And.Not.Contain(Path.GetTempPath()));
+        Assert.That(() => manifest.Verify(folder), Throws.Nothing);
+    }
+
+    [Test]
+    public void AnIntactFolderFromTheSameInputsIsLeftAsItIs()
+    {
+        var folder = CopyOfBuiltFolder("intact");
+        var written = File.GetLastWriteTimeUtc(Path.Combine(folder, "model.onnx"));
+
+        Assert.That(EmbeddedModelBuilder.BuildIfNeeded(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Calibrated), Is.False);
+        Assert.That(File.GetLastWriteTimeUtc(Path.Combine(folder, "model.onnx")), Is.EqualTo(written));
+
+        // The same files built from other inputs (another head) are rebuilt.
+        Assert.That(EmbeddedModelBuilder.BuildIfNeeded(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Trained), Is.True);
+        Assert.That(ModelFolderManifest.TryLoad(folder)!.Files.Select(f => f.Name), Does.Contain("head.safetensors"));
+    }
+
+    [Test]
+    public void ATruncatedModelAndTheTemporaryFilesOfAnInterruptedBuildAreRepairedByTheNextBuild()
+    {
+        var folder = CopyOfBuiltFolder("damaged");
+        var model = Path.Combine(folder, "model.onnx");
+        using (var stream = new FileStream(model, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 3);
+        }
+
+        File.WriteAllBytes(Path.Combine(folder, $".model.onnx.{Guid.NewGuid():N}.tmp"), new byte[1 << 20]);
+
+        Assert.That(() => SpladeModelFolder.Resolve(folder), Throws.TypeOf<InvalidDataException>().With.Message.Contain("'model.onnx' is").And.Message.Contain("damaged"));
+
+        Assert.That(EmbeddedModelBuilder.BuildIfNeeded(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Calibrated), Is.True);
+
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.EquivalentTo(ModelFiles));
+        Assert.That(File.ReadAllBytes(model), Is.EqualTo(File.ReadAllBytes(Path.Combine(BuildTestSupport.Folder, "model.onnx"))));
+        Assert.That(() => ModelFolderManifest.TryLoad(folder)!.Verify(folder), Throws.Nothing);
+    }
+
+    [Test]
+    public void AFileWithTheRightSizeButOtherBytesIsRebuilt()
+    {
+        var folder = CopyOfBuiltFolder("same-size");
+        var vocab = Path.Combine(folder, "vocab.txt");
+        var bytes = File.ReadAllBytes(vocab);
+        bytes[100] ^= 0x20;
+        File.WriteAllBytes(vocab, bytes);
+
+        Assert.That(() => ModelFolderManifest.TryLoad(folder)!.Verify(folder), Throws.TypeOf<InvalidDataException>().With.Message.Contain("'vocab.txt' does not have the SHA-256"));
+        Assert.That(EmbeddedModelBuilder.BuildIfNeeded(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Calibrated), Is.True);
+        Assert.That(File.ReadAllBytes(vocab), Is.EqualTo(File.ReadAllBytes(Path.Combine(BuildTestSupport.Folder, "vocab.txt"))));
+    }
+
+    [Test]
+    public void AFolderWithoutItsManifestIsRebuilt()
+    {
+        var folder = CopyOfBuiltFolder("no-manifest");
+        File.Delete(Path.Combine(folder, ModelFolderManifest.FileName));
+
+        Assert.That(EmbeddedModelBuilder.BuildIfNeeded(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Calibrated), Is.True);
+        Assert.That(File.Exists(Path.Combine(folder, ModelFolderManifest.FileName)), Is.True);
     }
 
     [Test]
@@ -66,7 +141,7 @@ public sealed class EmbeddedModelBuilderTests
         var first = BuildTestSupport.Folder;
         var second = BuildTestSupport.Build("calibrated-again", EmbeddedHeadChoice.Calibrated);
 
-        foreach (var file in new[] { "model.onnx", "vocab.txt", "splade_config.json" })
+        foreach (var file in ModelFiles)
         {
             Assert.That(File.ReadAllBytes(Path.Combine(second, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(first, file))), $"{file}: builds are deterministic");
         }
@@ -79,7 +154,7 @@ public sealed class EmbeddedModelBuilderTests
 
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => EmbeddedModelBuilder.Build(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Calibrated))));
 
-        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "model.onnx", "vocab.txt", "splade_config.json" }), "no temporary files may be left behind");
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.EquivalentTo(ModelFiles), "no temporary or lock files may be left behind");
         Assert.That(File.ReadAllBytes(Path.Combine(folder, "model.onnx")), Is.EqualTo(File.ReadAllBytes(Path.Combine(BuildTestSupport.Folder, "model.onnx"))));
     }
 
@@ -206,4 +281,18 @@ public sealed class EmbeddedModelBuilderTests
         process.WaitForExit();
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
+
+    private static string CopyOfBuiltFolder(string name)
+    {
+        var folder = Path.Combine(BuildTestSupport.Root, name);
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(BuildTestSupport.Folder))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        return folder;
+    }
+
+    private static string Sha256(string path) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 }

@@ -31,12 +31,21 @@ public sealed record SpladeModelFolder(string Folder, string ModelPath, string T
     /// </summary>
     public string? QueryWeightsPath { get; init; }
 
-    /// <summary>Finds the files of a model folder.</summary>
+    /// <summary>
+    /// Finds the files of a model folder. A folder with a <see cref="ModelFolderManifest"/> must hold each file it lists
+    /// at its listed size.
+    /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The ONNX file or the tokenizer is missing (the message says what was looked for).</exception>
+    /// <exception cref="InvalidDataException">The folder's manifest is invalid, or a file it lists is missing or has another size.</exception>
     public static SpladeModelFolder Resolve(string folder)
     {
         var full = RequireFolder(folder);
+        if (ModelFolderManifest.TryLoad(full)?.FindDamage(full, checkHashes: false) is { } damage)
+        {
+            throw ModelFolderManifest.DamagedFolder(full, damage);
+        }
+
         var model = FindModel(full);
         var tokenizer = RequireTokenizer(full);
         var queryWeights = Path.Combine(full, QueryWeightsFileName);

@@ -76,4 +76,52 @@ public sealed class EmbeddedSpladeModelTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Test]
+    public void The_folder_carries_a_manifest_that_verifies()
+    {
+        var manifest = ModelFolderManifest.TryLoad(EmbeddedSpladeModel.FolderPath);
+
+        Assert.That(manifest, Is.Not.Null);
+        Assert.That(manifest!.Files.Select(f => f.Name), Is.EquivalentTo(new[] { "model.onnx", SpladeModelFolder.VocabularyFileName, SpladeModelConfig.FileName }));
+        Assert.That(EmbeddedSpladeModel.Verify(), Is.EqualTo(EmbeddedSpladeModel.FolderPath));
+    }
+
+    [Test]
+    public void A_damaged_copy_is_reported_as_damaged_with_how_to_restore_it()
+    {
+        var copy = Directory.CreateTempSubdirectory("splade-embedded-damaged-").FullName;
+        var before = Environment.GetEnvironmentVariable(EmbeddedSpladeModel.FolderEnvironmentVariable);
+        try
+        {
+            foreach (var file in new[] { "model.onnx", SpladeModelFolder.VocabularyFileName, SpladeModelConfig.FileName, ModelFolderManifest.FileName })
+            {
+                File.Copy(Path.Combine(EmbeddedSpladeModel.FolderPath, file), Path.Combine(copy, file));
+            }
+
+            Environment.SetEnvironmentVariable(EmbeddedSpladeModel.FolderEnvironmentVariable, copy);
+
+            // Same size, one byte changed: only the full check sees it.
+            var vocab = Path.Combine(copy, SpladeModelFolder.VocabularyFileName);
+            var bytes = File.ReadAllBytes(vocab);
+            bytes[10] ^= 1;
+            File.WriteAllBytes(vocab, bytes);
+            Assert.That(EmbeddedSpladeModel.FolderPath, Is.EqualTo(copy));
+            Assert.That(EmbeddedSpladeModel.Verify, Throws.TypeOf<InvalidDataException>().With.Message.Contain("'vocab.txt' does not have the SHA-256"));
+
+            // Cut short, as an interrupted copy leaves it: found without reading the file, and named.
+            using (var stream = new FileStream(Path.Combine(copy, "model.onnx"), FileMode.Open))
+            {
+                stream.SetLength(1000);
+            }
+
+            Assert.That(() => EmbeddedSpladeModel.LoadEncoder(), Throws.TypeOf<InvalidDataException>()
+                .With.Message.Contain("damaged").And.Message.Contain("'model.onnx' is 1,000 bytes").And.Message.Contain("republish"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(EmbeddedSpladeModel.FolderEnvironmentVariable, before);
+            Directory.Delete(copy, recursive: true);
+        }
+    }
 }
