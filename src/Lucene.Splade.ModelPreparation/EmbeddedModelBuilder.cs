@@ -301,10 +301,11 @@ internal static class EmbeddedModelBuilder
 
         // model.onnx last: a folder with it is complete.
         var excluded = Enumerable.Range(0, vocabulary.Count).Where(vocabulary.IsExcludedTerm).ToHashSet();
+        long? unknownId = vocabulary.TryGetId("[UNK]", out var unk) ? unk : null;
         var model = ReadModel(miniLmAssembly);
         if (headPath is null)
         {
-            SpladeHeadGraph.AppendCalibratedHead(model, EmbeddedCalibration.Threshold, EmbeddedCalibration.TopK, excluded);
+            SpladeHeadGraph.AppendCalibratedHead(model, EmbeddedCalibration.Threshold, EmbeddedCalibration.TopK, excluded, unknownId);
         }
         else
         {
@@ -314,7 +315,7 @@ internal static class EmbeddedModelBuilder
                 EncoderLayerPatch.Apply(model, SafetensorsFile.Read(topLayers).ReadAllFloats(), topLayers);
             }
 
-            SpladeHeadGraph.AppendMlmHead(model, MlmHeadWeights.Load(headPath), excluded);
+            SpladeHeadGraph.AppendMlmHead(model, MlmHeadWeights.Load(headPath), excluded, unknownId);
         }
 
         model.ProducerName = "Lucene.Splade";

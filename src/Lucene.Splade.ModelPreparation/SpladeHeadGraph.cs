@@ -31,7 +31,7 @@ internal static class SpladeHeadGraph
     /// <param name="threshold">The z-score below which a term gets no weight.</param>
     /// <param name="excludedTerms">Vocabulary ids whose weight is forced to zero (special tokens).</param>
     /// <param name="topK">Per token, only the <paramref name="topK"/> highest z-scores count; 0 keeps all.</param>
-    public static void AppendCalibratedHead(ModelProto model, float threshold, int topK, IReadOnlySet<int> excludedTerms)
+    public static void AppendCalibratedHead(ModelProto model, float threshold, int topK, IReadOnlySet<int> excludedTerms, long? unknownId = null)
     {
         var (graph, embedding, vocab, hidden) = Prepare(model);
 
@@ -58,11 +58,11 @@ internal static class SpladeHeadGraph
             z = Node(graph, "Where", [below, Scalar(graph, "dropped", -1e4f), z], "z_top");
         }
 
-        AppendPooling(graph, z, threshold, vocab, excludedTerms);
+        AppendPooling(graph, z, threshold, vocab, excludedTerms, unknownId);
     }
 
     /// <summary>Appends a trained BERT MLM head (<see cref="MlmHeadWeights"/>) with the tied decoder.</summary>
-    public static void AppendMlmHead(ModelProto model, MlmHeadWeights head, IReadOnlySet<int> excludedTerms)
+    public static void AppendMlmHead(ModelProto model, MlmHeadWeights head, IReadOnlySet<int> excludedTerms, long? unknownId = null)
     {
         var (graph, _, vocab, hidden) = Prepare(model);
         head.Validate(hidden, vocab);
@@ -90,7 +90,7 @@ internal static class SpladeHeadGraph
 
         var decoderT = Node(graph, "Transpose", [WordEmbeddingName], "decoder_t", ("perm", new long[] { 1, 0 }));
         var logits = Node(graph, "Add", [Node(graph, "MatMul", [ln, decoderT], "logits_mm"), Const(graph, "decoder_bias", head.DecoderBias, vocab)], "logits");
-        AppendPooling(graph, logits, 0f, vocab, excludedTerms);
+        AppendPooling(graph, logits, 0f, vocab, excludedTerms, unknownId);
     }
 
     private static (GraphProto Graph, float[] Embedding, int Vocab, int Hidden) Prepare(ModelProto model)
@@ -122,13 +122,23 @@ internal static class SpladeHeadGraph
     }
 
     /// <summary>Max-pools <paramref name="scores"/> <c>[batch, seq, vocab]</c> over unmasked tokens and applies
-    /// <c>log(1 + ReLU(score - threshold))</c>; sets the graph's only output.</summary>
-    private static void AppendPooling(GraphProto graph, string scores, float threshold, int vocab, IReadOnlySet<int> excludedTerms)
+    /// <c>log(1 + ReLU(score - threshold))</c>; sets the graph's only output. With <paramref name="unknownId"/>,
+    /// positions holding that id (<c>[UNK]</c>) are left out of the pooling too.</summary>
+    private static void AppendPooling(GraphProto graph, string scores, float threshold, int vocab, IReadOnlySet<int> excludedTerms, long? unknownId)
     {
         // SPLADE is max_t mask_t * log(1 + ReLU(s_t - threshold)). That function of s is nondecreasing and >= 0, so it
         // equals log(1 + ReLU(max over unmasked t of s_t - threshold)): we push padded positions 1e4 down, take the max,
         // and apply the transform to [batch, vocab] instead of [batch, seq, vocab] (several fewer passes over logits).
         var mask = Node(graph, "Cast", ["attention_mask"], "mask_f", ("to", (long)TensorProto.Types.DataType.Float));
+        if (unknownId is { } unk)
+        {
+            // An [UNK] stands for text the vocabulary cannot spell (emoji, a very long word): the encoder still attends
+            // to it, but what the head predicts there is the same whatever the text was, so it adds no terms.
+            var isUnknown = Node(graph, "Equal", ["input_ids", ConstLong(graph, "unknown_id", unk)], "is_unknown");
+            var known = Node(graph, "Cast", [Node(graph, "Not", [isUnknown], "is_known")], "known_f", ("to", (long)TensorProto.Types.DataType.Float));
+            mask = Node(graph, "Mul", [mask, known], "pool_mask_f");
+        }
+
         var mask3 = Node(graph, "Unsqueeze", [mask, ConstLong(graph, "axis_unsqueeze", -1)], "mask_3d");
         var penalty = Node(graph, "Mul", [Node(graph, "Sub", [mask3, Scalar(graph, "one_mask", 1f)], "mask_minus_1"), Scalar(graph, "pad_penalty", 1e4f)], "pad_penalty_3d");
         var masked = Node(graph, "Add", [scores, penalty], "scores_masked");

@@ -61,6 +61,18 @@ internal static class BuildTestSupport
         return tokenizer.EncodeToIds(text, addSpecialTokens: true).ToArray();
     }
 
+    /// <summary><paramref name="ids"/> with <paramref name="unknownId"/> inserted before each of <paramref name="positions"/> (ascending).</summary>
+    public static int[] WithUnknown(int[] ids, int unknownId, params int[] positions)
+    {
+        var list = ids.ToList();
+        foreach (var position in positions.OrderDescending())
+        {
+            list.Insert(position, unknownId);
+        }
+
+        return [.. list];
+    }
+
     /// <summary>Runs a session on a right-padded batch and returns the named output as a flat array with its shape.</summary>
     public static (float[] Values, int[] Shape) Run(InferenceSession session, string output, params int[][] batch)
     {
@@ -109,9 +121,10 @@ internal static class BuildTestSupport
 
     /// <summary>
     /// Reference SPLADE pooling, written the literal way: <c>max_t mask_t * log(1 + ReLU(score_tj - threshold))</c>,
-    /// special terms zeroed. <paramref name="scores"/> maps a hidden state to its <c>[vocab]</c> scores.
+    /// special terms zeroed; <paramref name="unknownId"/> positions (<c>[UNK]</c>) count as masked. <paramref name="scores"/>
+    /// maps a hidden state to its <c>[vocab]</c> scores.
     /// </summary>
-    public static double[][] HostPooling(float[] hidden, int batch, int length, int hiddenSize, int[][] texts, Func<double[], double[]> scores, double threshold, Func<int, bool> excluded)
+    public static double[][] HostPooling(float[] hidden, int batch, int length, int hiddenSize, int[][] texts, Func<double[], double[]> scores, double threshold, Func<int, bool> excluded, int? unknownId = null)
     {
         var result = new double[batch][];
         for (var b = 0; b < batch; b++)
@@ -119,7 +132,7 @@ internal static class BuildTestSupport
             double[]? pooled = null;
             for (var t = 0; t < length; t++)
             {
-                var mask = t < texts[b].Length ? 1.0 : 0.0;
+                var mask = t < texts[b].Length && texts[b][t] != unknownId ? 1.0 : 0.0;
                 var h = new double[hiddenSize];
                 for (var i = 0; i < hiddenSize; i++)
                 {

@@ -128,12 +128,15 @@ public sealed class MlmHeadTests
 
         var folder = BuildTestSupport.Build("random-head", EmbeddedHeadChoice.FromFile(path));
 
-        int[][] batch = [BuildTestSupport.Tokenize("Vitamin D and bone density."), BuildTestSupport.Tokenize("A short one")];
         var (embedding, _, _) = BuildTestSupport.WordEmbeddings();
         var vocabulary = Vocabulary.Load(Path.Combine(folder, EmbeddedModelBuilder.VocabularyFileName));
+        var unknown = vocabulary.TryGetId("[UNK]", out var unk) ? unk : -1;
+
+        // A [UNK] piece, which the pooling leaves out.
+        int[][] batch = [BuildTestSupport.WithUnknown(BuildTestSupport.Tokenize("Vitamin D and bone density."), unknown, 3), BuildTestSupport.Tokenize("A short one")];
         using var original = new InferenceSession(BuildTestSupport.OriginalModelPath);
         var (states, shape) = BuildTestSupport.Run(original, "last_hidden_state", batch);
-        var expected = BuildTestSupport.HostPooling(states, shape[0], shape[1], Hidden, batch, h => Logits(h, dense, denseBias, gamma, beta, embedding, bias), 0, vocabulary.IsExcludedTerm);
+        var expected = BuildTestSupport.HostPooling(states, shape[0], shape[1], Hidden, batch, h => Logits(h, dense, denseBias, gamma, beta, embedding, bias), 0, vocabulary.IsExcludedTerm, unknown);
 
         using var session = new InferenceSession(Path.Combine(folder, EmbeddedModelBuilder.ModelFileName));
         var (actual, _) = BuildTestSupport.Run(session, "splade_weights", batch);

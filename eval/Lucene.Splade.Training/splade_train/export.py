@@ -188,8 +188,9 @@ class _ExportedModel(nn.Module):
     the decoder uses the word-embedding matrix itself, so it is stored once.
     """
 
-    def __init__(self, encoder: BertEncoder, head: SpladeHead):
+    def __init__(self, encoder: BertEncoder, head: SpladeHead, unknown_id: int | None = None):
         super().__init__()
+        self.unknown_id = unknown_id
         self.embeddings = encoder.embeddings
         self.encoder = nn.Module()
         layers = list(encoder.encoder.layer)
@@ -209,7 +210,9 @@ class _ExportedModel(nn.Module):
         t = self.cls.predictions.transform
         logits = t.LayerNorm(nn.functional.gelu(t.dense(hidden))) @ self.embeddings.word_embeddings.weight.T
         logits = logits + self.cls.predictions.bias
-        weights = torch.log1p(torch.relu(logits)) * attention_mask.unsqueeze(-1).to(logits.dtype)
+        # [UNK] positions carry no text of their own: they are attended to but not pooled (as the C# graphs do).
+        pooled = attention_mask if self.unknown_id is None else attention_mask * (input_ids != self.unknown_id).to(attention_mask.dtype)
+        weights = torch.log1p(torch.relu(logits)) * pooled.unsqueeze(-1).to(logits.dtype)
         return weights.max(dim=1).values
 
 
@@ -221,9 +224,9 @@ def write_model_folder(folder: str, encoder: BertEncoder, head: SpladeHead, voca
     with torch.no_grad():
         for parameter in head.parameters():
             parameter.copy_(parameter.half().float())
-    model = _ExportedModel(encoder, head).eval()
     with open(vocab_path, encoding="utf-8") as f:
         ids_of = {line.rstrip("\r\n"): i for i, line in enumerate(f)}
+    model = _ExportedModel(encoder, head, ids_of.get("[UNK]")).eval()
     cls, sep, pad = ids_of["[CLS]"], ids_of["[SEP]"], ids_of["[PAD]"]
     word = max(ids_of.values())
     ids = torch.tensor([[cls, word, word, sep], [cls, word, sep, pad]])

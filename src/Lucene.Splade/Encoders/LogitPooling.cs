@@ -5,18 +5,23 @@ namespace Lucene.Splade.Encoders;
 
 /// <summary>
 /// SPLADE pooling of MLM logits: <c>w_j = max_t log(1 + ReLU(logit_tj))</c> (or the sum over t for SPLADE v1),
-/// over the real tokens of one sequence.
+/// over the real tokens of one sequence, <c>[UNK]</c> positions left out.
 /// </summary>
 internal static class LogitPooling
 {
-    /// <summary>Pools the first <paramref name="length"/> rows of a <c>[seq, vocab]</c> logits block into <paramref name="weights"/>.</summary>
-    /// <param name="logits">Row-major logits of one sequence; rows past <paramref name="length"/> (padding) are ignored.</param>
-    /// <param name="length">Number of real tokens ([CLS] and [SEP] included, padding excluded).</param>
+    /// <summary>Pools the rows of a <c>[seq, vocab]</c> logits block that hold the real tokens into <paramref name="weights"/>.</summary>
+    /// <param name="logits">Row-major logits of one sequence; rows past the tokens (padding) are ignored.</param>
+    /// <param name="ids">The sequence's token ids ([CLS] and [SEP] included, padding excluded): one row each.</param>
+    /// <param name="unknownId">
+    /// The <c>[UNK]</c> id: its rows are left out, since what the model predicts there does not depend on the text the
+    /// vocabulary could not spell.
+    /// </param>
     /// <param name="mode">Max or sum pooling.</param>
     /// <param name="weights">Output, one weight per vocabulary id.</param>
-    public static void Pool(ReadOnlySpan<float> logits, int length, SpladePooling mode, Span<float> weights)
+    public static void Pool(ReadOnlySpan<float> logits, ReadOnlySpan<int> ids, int unknownId, SpladePooling mode, Span<float> weights)
     {
         var vocab = weights.Length;
+        var length = ids.Length;
         if (logits.Length < length * vocab)
         {
             throw new ArgumentException($"Logits hold {logits.Length} values; {length} x {vocab} expected.", nameof(logits));
@@ -29,7 +34,10 @@ internal static class LogitPooling
             weights.Fill(0f);
             for (var t = 0; t < length; t++)
             {
-                MaxInto(weights, logits.Slice(t * vocab, vocab));
+                if (ids[t] != unknownId)
+                {
+                    MaxInto(weights, logits.Slice(t * vocab, vocab));
+                }
             }
 
             for (var j = 0; j < vocab; j++)
@@ -43,6 +51,11 @@ internal static class LogitPooling
         weights.Fill(0f);
         for (var t = 0; t < length; t++)
         {
+            if (ids[t] == unknownId)
+            {
+                continue;
+            }
+
             var row = logits.Slice(t * vocab, vocab);
             for (var j = 0; j < vocab; j++)
             {

@@ -144,16 +144,19 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
         {
             var text = texts[i] ?? throw new ArgumentNullException(nameof(texts), $"Text {i} of the batch is null.");
             var ids = windows is null ? Tokenizer.Encode(text, MaxLength) : Tokenizer.Encode(text, windows.MaxPieces(windowLength));
-            if (ids.Length <= 2)
-            {
-                results[i] = SparseVector.Empty;
-                continue;
-            }
-
             foreach (var window in windows is null ? [ids] : windows.Split(ids, windowLength))
             {
-                pending.Add((i, window));
-                windowsOf[i]++;
+                // Text the vocabulary cannot spell at all (emoji, a run of symbols) has nothing for the model to say.
+                if (HasKnownPiece(window))
+                {
+                    pending.Add((i, window));
+                    windowsOf[i]++;
+                }
+            }
+
+            if (windowsOf[i] == 0)
+            {
+                results[i] = SparseVector.Empty;
             }
         }
 
@@ -195,6 +198,20 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>Whether an encoding (<c>[CLS] ... [SEP]</c>) holds a word piece other than <c>[UNK]</c>.</summary>
+    private bool HasKnownPiece(int[] ids)
+    {
+        for (var t = 1; t < ids.Length - 1; t++)
+        {
+            if (ids[t] != Tokenizer.UnknownId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void ThrowIfDisposed()
@@ -349,7 +366,7 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
         var result = new SparseVector[batch.Length];
         for (var r = 0; r < batch.Length; r++)
         {
-            LogitPooling.Pool(logits.Slice(r * seq * vocab, seq * vocab), batch[r].Length, Config.Pooling, weights);
+            LogitPooling.Pool(logits.Slice(r * seq * vocab, seq * vocab), batch[r], Tokenizer.UnknownId, Config.Pooling, weights);
             result[r] = ToTerms(weights);
         }
 

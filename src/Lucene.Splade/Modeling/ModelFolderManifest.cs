@@ -20,15 +20,31 @@ public sealed record ModelFolderFile(
 /// <see cref="SpladeModelFolder.Resolve"/> checks the sizes of a folder that has one (cheap: no file is read);
 /// <see cref="Verify"/> checks the hashes too.
 /// </summary>
-/// <param name="Files">The files it vouches for.</param>
-/// <param name="Source">
-/// What the folder was built from, in the builder's own terms (for example a hash of its inputs), so that a builder can
-/// tell an intact folder built from other inputs; null when not recorded. Never a path of the machine.
-/// </param>
-public sealed record ModelFolderManifest(
-    [property: JsonPropertyName("files")] IReadOnlyList<ModelFolderFile> Files,
-    [property: JsonPropertyName("source")] string? Source = null)
+public sealed class ModelFolderManifest
 {
+    /// <summary>Creates a manifest.</summary>
+    /// <param name="files">The files it vouches for.</param>
+    /// <param name="source">See <see cref="Source"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="files"/> is null.</exception>
+    [JsonConstructor]
+    public ModelFolderManifest(IReadOnlyList<ModelFolderFile> files, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        Files = files;
+        Source = source;
+    }
+
+    /// <summary>The files it vouches for.</summary>
+    [JsonPropertyName("files")]
+    public IReadOnlyList<ModelFolderFile> Files { get; }
+
+    /// <summary>
+    /// What the folder was built from, in the builder's own terms (for example a hash of its inputs), so that a builder
+    /// can tell an intact folder built from other inputs; null when not recorded. Never a path of the machine.
+    /// </summary>
+    [JsonPropertyName("source")]
+    public string? Source { get; }
+
     /// <summary>The file name looked for in a model folder.</summary>
     public const string FileName = "splade_manifest.json";
 
@@ -74,9 +90,9 @@ public sealed record ModelFolderManifest(
         {
             manifest = JsonSerializer.Deserialize<ModelFolderManifest>(File.ReadAllText(path), JsonOptions);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            throw new InvalidDataException($"The model folder's manifest '{path}' is not valid JSON: {e.Message} The folder may be damaged; rebuild or restore it.", e);
+            throw new InvalidDataException($"The model folder's manifest '{path}' is not a valid manifest: {e.Message} The folder may be damaged; rebuild or restore it.", e);
         }
 
         if (manifest?.Files is null || manifest.Files.Any(f => f is null || string.IsNullOrEmpty(f.Name) || f.Length < 0 || f.Sha256 is null

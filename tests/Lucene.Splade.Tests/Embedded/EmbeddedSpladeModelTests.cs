@@ -124,4 +124,23 @@ public sealed class EmbeddedSpladeModelTests
             Directory.Delete(copy, recursive: true);
         }
     }
+
+    [TestCase("\U0001F600\U0001F602\U0001F389 \U0001F680")]
+    [TestCase("\U0001F9EA\U0001F9EC")]
+    public void Text_the_vocabulary_cannot_spell_gets_no_terms(string text)
+    {
+        using var encoder = EmbeddedSpladeModel.LoadEncoder();
+        var word = new string('q', 100_000);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(encoder.EncodeDocument(text).IsEmpty, Is.True);
+            Assert.That(encoder.EncodeQuery(text).IsEmpty, Is.True);
+            Assert.That(encoder.EncodeDocument(word).IsEmpty, Is.True, "one 100,000-character word");
+        });
+
+        // Known words next to the emoji still give their terms.
+        var mixed = encoder.EncodeQuery("coffee " + text).ByDescendingWeight().Take(3).Select(t => encoder.Vocabulary[t.TermId]);
+        Assert.That(mixed, Does.Contain("coffee"));
+    }
 }

@@ -94,6 +94,56 @@ public sealed class SpladeEncoderTests
         Assert.That(encoder.EncodeDocument(text), Is.SameAs(SparseVector.Empty));
     }
 
+    private static IEnumerable<TestCaseData> KindsAndUnknownOnlyTexts()
+    {
+        var texts = new (string Name, string Text)[]
+        {
+            ("emoji", "\U0001F600\U0001F600 \U0001F389"),
+            ("100k-character word", new string('x', 100_000)),
+            ("400-digit run", string.Concat(Enumerable.Repeat("0123456789", 40))),
+            ("[UNK] typed in", "[UNK] [UNK]"),
+        };
+        foreach (var kind in Enum.GetValues<TinyModelKind>())
+        {
+            foreach (var (name, text) in texts)
+            {
+                yield return new TestCaseData(kind, text).SetArgDisplayNames(kind.ToString(), name);
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(KindsAndUnknownOnlyTexts))]
+    public void Text_of_unknown_pieces_only_encodes_to_the_empty_vector(TinyModelKind kind, string text)
+    {
+        TinyBertModels.WriteModelFolder(_folder, kind, TinyModelInputNames.Standard, seed: 13);
+        using var encoder = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { DocumentWindows = new DocumentWindows { WindowLength = 8 } });
+        var ids = encoder.Tokenizer.Encode(text, encoder.MaxLength);
+        Assume.That(ids.Skip(1).SkipLast(1), Is.Not.Empty.And.All.EqualTo(encoder.Tokenizer.UnknownId), "the text is [UNK] pieces only");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(encoder.EncodeDocument(text), Is.SameAs(SparseVector.Empty));
+            Assert.That(encoder.EncodeQuery(text), Is.SameAs(SparseVector.Empty));
+            Assert.That(encoder.EncodeDocuments([text, "fish"])[0], Is.SameAs(SparseVector.Empty));
+        });
+    }
+
+    [Test]
+    public void Unknown_pieces_are_left_out_of_the_pooling_of_logit_models()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.MlmLogits, TinyModelInputNames.Standard, seed: 17);
+        using var encoder = SpladeEncoder.Load(_folder);
+        var text = "the \U0001F600 capital \U0001F389 of france";
+        var ids = encoder.Tokenizer.Encode(text, encoder.MaxLength);
+        Assume.That(ids, Has.Exactly(2).EqualTo(encoder.Tokenizer.UnknownId));
+
+        var expected = TinyBertModels.ReferencePooled(ids, seed: 17, leftOutId: encoder.Tokenizer.UnknownId);
+        var withUnknownRows = TinyBertModels.ReferencePooled(ids, seed: 17);
+        Assume.That(withUnknownRows, Is.Not.EqualTo(expected).Within(1e-3f), "the [UNK] rows would change the weights");
+
+        AssertMatchesReference(encoder, encoder.EncodeDocument(text), expected);
+    }
+
     [Test]
     public void Null_text_throws()
     {

@@ -239,9 +239,10 @@ internal static class TinyBertModels
 
     /// <summary>
     /// SPLADE term weights <c>[V]</c> of one unpadded sequence (token types all 0):
-    /// <c>w_j = max_t</c> (or <c>sum_t</c> when <paramref name="sum"/>) <c>log(1 + max(0, logit_tj))</c>.
+    /// <c>w_j = max_t</c> (or <c>sum_t</c> when <paramref name="sum"/>) <c>log(1 + max(0, logit_tj))</c>, over the
+    /// positions whose id is not <paramref name="leftOutId"/>.
     /// </summary>
-    public static float[] ReferencePooled(int[] ids, int seed, bool sum = false)
+    public static float[] ReferencePooled(int[] ids, int seed, bool sum = false, int? leftOutId = null)
     {
         var logits = ReferenceLogits(ids, null, seed);
         var pooled = new float[logits.GetLength(1)];
@@ -250,6 +251,11 @@ internal static class TinyBertModels
             double acc = 0;
             for (var t = 0; t < logits.GetLength(0); t++)
             {
+                if (ids[t] == leftOutId)
+                {
+                    continue;
+                }
+
                 var weight = Math.Log(1 + Math.Max(0, logits[t, term]));
                 acc = sum ? acc + weight : Math.Max(acc, weight);
             }
