@@ -94,16 +94,5 @@ public sealed class ReadmeExamplesTests
         return redirect < 0 ? (args, null) : (args[..redirect], args[redirect + 1]);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lucene.Splade.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Lucene.Splade.sln not found above the test assembly.");
-    }
+    private static string RepositoryRoot() => Lucene.Splade.TestSupport.RepositoryLocator.RepositoryRoot();
 }

@@ -79,4 +79,13 @@ public sealed class VectorCacheTests
         File.WriteAllBytes(path, new byte[16]);
         Assert.That(() => VectorCache.Read(path), Throws.InstanceOf<InvalidDataException>());
     }
+
+    [Test]
+    public void The_test_run_has_its_own_default_cache_not_the_users()
+    {
+        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+
+        Assert.That(VectorCache.DefaultFolder(), Does.Not.StartWith(home));
+        Assert.That(VectorCache.DefaultFolder(), Does.Contain("splade-eval-tests-cache-"));
+    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace Lucene.Splade.Eval.Tests.Support;
 
@@ -12,18 +11,7 @@ internal static class PythonTool
     private static readonly Lazy<(string? Python, string Reason)> Interpreter = new(FindInterpreter);
 
     /// <summary>The training tool's folder (holding <c>splade_train/</c> and <c>tests/</c>).</summary>
-    public static string ToolFolder([CallerFilePath] string sourceFile = "")
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lucene.Splade.sln")))
-            {
-                return Path.Combine(dir.FullName, "eval", "Lucene.Splade.Training");
-            }
-        }
-
-        throw new InvalidOperationException("the repository root (Lucene.Splade.sln) was not found above " + sourceFile);
-    }
+    public static string ToolFolder() => Path.Combine(TestData.RepositoryRoot(), "eval", "Lucene.Splade.Training");
 
     /// <summary>Skips the calling test, with the reason, when no interpreter has torch and onnx.</summary>
     public static string RequireInterpreter()
@@ -38,7 +26,10 @@ internal static class PythonTool
     }
 
     /// <summary>Runs <c>python -m ...</c> in the tool folder; returns (exit code, stdout, stderr).</summary>
-    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
+    public static (int ExitCode, string Output, string Error) Run(params string[] arguments) => RunWithInput(null, arguments);
+
+    /// <summary>Runs <c>python ...</c> in the tool folder with <paramref name="input"/> (UTF-8) on its standard input.</summary>
+    public static (int ExitCode, string Output, string Error) RunWithInput(string? input, params string[] arguments)
     {
         var python = RequireInterpreter();
         var info = new ProcessStartInfo(python)
@@ -46,6 +37,8 @@ internal static class PythonTool
             WorkingDirectory = ToolFolder(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
+            StandardInputEncoding = input is not null ? new System.Text.UTF8Encoding(false) : null,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -58,6 +51,12 @@ internal static class PythonTool
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {python}");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Lucene.Splade.TestSupport;
 using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Metrics;
 
@@ -38,41 +38,14 @@ internal static class TestData
     public static IEnumerable<ScoredDocument> Ranked(string prefix, int count) =>
         Enumerable.Range(1, count).Select(i => new ScoredDocument($"{prefix}{i}", 1000 - i));
 
+    /// <summary>The repository root (the folder holding Lucene.Splade.sln).</summary>
+    public static string RepositoryRoot() => RepositoryLocator.RepositoryRoot();
+
     /// <summary>
     /// The shared datasets folder: $LUCENE_SPLADE_DATASETS, else ../shared/datasets beside the repository root (the folder
     /// holding Lucene.Splade.sln); null when neither exists.
     /// </summary>
-    /// <remarks>
-    /// The walk starts from the test assembly's folder, the current folder and this source file's folder, so it also
-    /// works when the build output lies outside the repository (<c>--artifacts-path</c>).
-    /// </remarks>
-    public static string? SharedDatasets([CallerFilePath] string sourceFile = "")
-    {
-        if (Environment.GetEnvironmentVariable("LUCENE_SPLADE_DATASETS") is { Length: > 0 } env)
-        {
-            return Directory.Exists(env) ? env : null;
-        }
-
-        var starts = new[] { TestContext.CurrentContext.TestDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile) ?? "" };
-        foreach (var start in starts.Where(s => s.Length > 0 && Directory.Exists(s)))
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Lucene.Splade.sln")))
-                {
-                    var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets"));
-                    if (Directory.Exists(shared))
-                    {
-                        return shared;
-                    }
-
-                    break;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? SharedDatasets() => RepositoryLocator.SharedDatasets();
 
     /// <summary>A fresh temporary folder, deleted by the caller.</summary>
     public static string TempFolder()

@@ -34,7 +34,7 @@ public sealed class SpladeAnalyzerTests
         var encoder = new FakeSparseEncoder(Vocabulary);
         using var reused = new SpladeAnalyzer(encoder);
 
-        foreach (var text in Texts.Concat(Texts.Reverse()))
+        foreach (var text in Texts.Concat(Enumerable.Reverse(Texts)))
         {
             using var fresh = new SpladeAnalyzer(encoder);
             var expected = TokenStreamChecker.Analyze(fresh, text);

