@@ -124,6 +124,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     e.add_argument("--max-length", type=int, default=256)
     e.add_argument("--inference-free", action="store_true", help="encode as inference-free queries")
     e.add_argument("texts", nargs="+")
+    k = sub.add_parser("tokenize", help="read JSON lines ({\"text\": ...}) from stdin, print each text's input ids as a JSON array")
+    k.add_argument("--vocab", required=True, help="a vocab.txt")
+    k.add_argument("--max-length", type=int, default=256)
     return parser.parse_args(argv)
 
 
@@ -359,9 +362,19 @@ def encode_command(args: argparse.Namespace) -> int:
                 weights = head.inference_free_queries([torch.tensor(ids)], special)[0]
             else:
                 hidden = encoder(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.int64))[0]
-                weights = head.pool([hidden])[0]
+                weights = head.pool([hidden], keep=[torch.tensor(ids) != vocab.unk])[0]
         nonzero = weights.nonzero().flatten().tolist()
         print(json.dumps({"text": text, "weights": {vocab.tokens[i]: round(float(weights[i]), 6) for i in nonzero}}))
+    return 0
+
+
+def tokenize_command(args: argparse.Namespace) -> int:
+    """Input ids of each text read from stdin (JSON lines with a "text"), one JSON array per line: for parity tests."""
+    tokenizer = WordPieceTokenizer(Vocabulary.load(args.vocab), args.max_length)
+    sys.stdin.reconfigure(encoding="utf-8", errors="surrogatepass")
+    for line in sys.stdin:
+        if line.strip():
+            print(json.dumps(tokenizer.encode(json.loads(line)["text"])))
     return 0
 
 
@@ -374,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
             return export_command(args)
         if args.command == "encode":
             return encode_command(args)
+        if args.command == "tokenize":
+            return tokenize_command(args)
     except (DataError, OnnxModelError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

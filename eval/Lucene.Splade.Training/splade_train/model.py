@@ -59,11 +59,15 @@ class SpladeHead(nn.Module):
         """Full [tokens, vocab] logits (for export and tests; training uses ``pool``)."""
         return self.transform(hidden) @ self.embeddings.T + self.bias
 
-    def pool(self, hidden: list[torch.Tensor], skip: list[int] | None = None) -> torch.Tensor:
+    def pool(self, hidden: list[torch.Tensor], skip: list[int] | None = None,
+             keep: list[torch.Tensor] | None = None) -> torch.Tensor:
         """SPLADE weights [texts, vocab]: max over each text's tokens of log(1 + ReLU(logit)).
 
-        ``skip[i]`` leading tokens of text i take part in the top layers' attention but not in the pooling."""
+        ``skip[i]`` leading tokens of text i take part in the top layers' attention but not in the pooling; so do the
+        tokens where the bool mask ``keep[i]`` is false (the model folders leave [UNK] positions out this way)."""
         states = self.contextualize(hidden)
+        if keep is not None:
+            states = [s[k] for s, k in zip(states, keep)]
         if skip is not None:
             states = [s[k:] if 0 < k < s.shape[0] - 1 else s for s, k in zip(states, skip)]
         lengths = [h.shape[0] for h in states]

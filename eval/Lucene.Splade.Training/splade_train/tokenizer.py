@@ -1,13 +1,17 @@
-"""BERT WordPiece tokenization, as Hugging Face's BertTokenizer (uncased) does it.
+"""BERT WordPiece tokenization, as Hugging Face's fast BertTokenizer (uncased) does it, and as the C# library does.
 
 Hand-written because Debian's python3 has no `tokenizers`/`transformers` package and this tool must run offline
-with only python3-torch and python3-onnx. The C# library's tokenizer is tested for parity with Hugging Face;
-this one follows the same rules (clean, split CJK, lowercase + strip accents, split punctuation, greedy
-longest-match WordPiece, 100-character word limit, truncation inside words, [SEP] always kept).
+with only python3-torch and python3-onnx. The C# library's tokenizer is tested for parity with Hugging Face, and
+this one for parity with the C# one (tests/Lucene.Splade.Eval.Tests, TokenizerParityWithPythonTests): special-token
+strings in the text ([CLS], [SEP], [PAD], [UNK], [MASK], exact case) are their own ids; clean (drop NUL, U+FFFD and
+category C except tab/newline/return); whitespace is those, the space, Zs and U+2028/U+2029; split CJK; strip
+accents and lowercase each code point on its own (no final-sigma rule, as Rust does); split punctuation; greedy
+longest-match WordPiece; 100-character word limit; truncation inside words; [SEP] always kept.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import torch
@@ -52,7 +56,7 @@ def _is_control(ch: str) -> bool:
 
 
 def _is_whitespace(ch: str) -> bool:
-    return ch in " \t\n\r" or unicodedata.category(ch) == "Zs"
+    return ch in " \t\n\r\u2028\u2029" or unicodedata.category(ch) == "Zs"
 
 
 def _is_punctuation(ch: str) -> bool:
@@ -81,7 +85,10 @@ def basic_tokenize(text: str) -> list[str]:
             out.append(ch)
     words = []
     for word in "".join(out).split():
-        word = unicodedata.normalize("NFD", word.lower())
+        # Each code point lowercased on its own: str.lower() of a whole word would apply the final-sigma rule
+        # (ΣΑΣ -> σας), which Hugging Face's fast tokenizer and the C# library do not.
+        word = "".join(c.lower() for c in word)
+        word = unicodedata.normalize("NFD", word)
         word = "".join(c for c in word if unicodedata.category(c) != "Mn")
         current = []
         for ch in word:
@@ -100,11 +107,16 @@ def basic_tokenize(text: str) -> list[str]:
 class WordPieceTokenizer:
     """Turns text into BERT input ids: [CLS] pieces... [SEP], at most ``max_length`` ids."""
 
+    SPECIAL_TOKENS = ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]")
+
     def __init__(self, vocab: Vocabulary, max_length: int = 256):
         if max_length < 2:
             raise ValueError("max_length must be at least 2 ([CLS] and [SEP])")
         self.vocab = vocab
         self.max_length = max_length
+        specials = [t for t in self.SPECIAL_TOKENS if t in vocab.ids]
+        # Special-token strings typed in the text are their own ids, as Hugging Face treats its added tokens.
+        self._specials = re.compile("(" + "|".join(re.escape(t) for t in specials) + ")") if specials else None
 
     def pieces(self, word: str) -> list[int]:
         if len(word) > 100:
@@ -127,8 +139,15 @@ class WordPieceTokenizer:
     def encode(self, text: str, max_length: int | None = None) -> list[int]:
         limit = (max_length or self.max_length) - 2
         ids: list[int] = []
-        for word in basic_tokenize(text):
-            ids.extend(self.pieces(word))
+        segments = self._specials.split(text) if self._specials is not None else [text]
+        for k, segment in enumerate(segments):
             if len(ids) >= limit:
                 break
+            if k % 2 == 1:  # a special-token string (re.split puts the captured separators at odd positions)
+                ids.append(self.vocab.ids[segment])
+                continue
+            for word in basic_tokenize(segment):
+                ids.extend(self.pieces(word))
+                if len(ids) >= limit:
+                    break
         return [self.vocab.cls] + ids[:limit] + [self.vocab.sep]
