@@ -79,9 +79,13 @@ public sealed class TrainedHeadTests
     {
         using var encoder = SpladeEncoder.Load(Folder);
         var vector = encoder.EncodeQuery("What is the capital of France?");
-        var top = vector.ByDescendingWeight().Take(10).Select(t => encoder.Vocabulary[t.TermId]).ToList();
-        Assert.That(top, Does.Contain("france"));
-        Assert.That(top, Does.Contain("capital"));
+        var top = vector.ByDescendingWeight().Take(20).Select(t => encoder.Vocabulary[t.TermId]).ToList();
+        var input = encoder.Tokenizer.Encode("What is the capital of France?", encoder.MaxLength).Select(id => encoder.Vocabulary[id]).ToHashSet();
+        var expansions = top.Where(t => !input.Contains(t)).ToList();
+
+        Assert.That(top.Take(10), Does.Contain("france").And.Contain("capital"), string.Join(" ", top));
+        Assert.That(expansions, Has.Count.GreaterThanOrEqualTo(3), "terms the query does not say: " + string.Join(" ", expansions));
+        Assert.That(expansions.Intersect(["paris", "french", "city", "cities", "capitals"]), Is.Not.Empty, "an expansion about the topic: " + string.Join(" ", expansions));
     }
 
     private static IEnumerable<string> SampleTexts(string file, string field)

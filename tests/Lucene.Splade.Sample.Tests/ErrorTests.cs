@@ -118,6 +118,7 @@ public sealed class ErrorTests
         var run = ConsoleRun.Of("frobnicate");
 
         Assert.That(run.ExitCode, Is.Not.Zero);
+        Assert.That(run.Output, Does.Contain("frobnicate").And.Contain("nknown command"), "the error names the command it did not know");
         Assert.That(run.Output, Does.Not.Contain("   at "));
     }
 }

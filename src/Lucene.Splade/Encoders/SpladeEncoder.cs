@@ -29,6 +29,7 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
     // (Dispose itself when no call is running), never under a running call. Guarded by _gate.
     private readonly object _gate = new();
     private int _callsInFlight;
+    private long _modelCalls;
     private bool _disposed;
 
     private SpladeEncoder(SpladeModelFolder files, SpladeModelConfig config, WordPieceTokenizer tokenizer, InferenceSession session, ModelSignature signature, SpladeEncoderOptions options)
@@ -214,6 +215,9 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
         return false;
     }
 
+    /// <summary>Model calls made so far (the vocabulary check at load included); for tests of batching.</summary>
+    internal long ModelCalls => Interlocked.Read(ref _modelCalls);
+
     private void ThrowIfDisposed()
     {
         lock (_gate)
@@ -277,6 +281,8 @@ public sealed class SpladeEncoder : IDocumentEncoder, IQueryEncoder, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _callsInFlight++;
         }
+
+        Interlocked.Increment(ref _modelCalls);
 
         try
         {

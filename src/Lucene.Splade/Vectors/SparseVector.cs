@@ -10,6 +10,7 @@ public sealed class SparseVector : IEquatable<SparseVector>
     private readonly float[] _weights;
 
     /// <summary>The vector with no terms.</summary>
+    // Stryker disable once Boolean : equivalent, validating data that is valid by construction gives the same vector (it only costs time).
     public static SparseVector Empty { get; } = new(Array.Empty<int>(), Array.Empty<float>(), validated: true);
 
     /// <summary>Creates a vector from parallel arrays of term ids and weights.</summary>
@@ -99,6 +100,7 @@ public sealed class SparseVector : IEquatable<SparseVector>
             }
         }
 
+        // Stryker disable once Boolean : equivalent, validating data that is valid by construction gives the same vector (it only costs time).
         return new SparseVector(ids, ws, validated: true);
     }
 
@@ -126,10 +128,12 @@ public sealed class SparseVector : IEquatable<SparseVector>
             }
         }
 
+        // Stryker disable once Boolean : equivalent, validating data that is valid by construction gives the same vector (it only costs time).
         return new SparseVector([.. merged.Keys], [.. merged.Values], validated: true);
     }
 
     /// <summary>Wraps arrays already sorted by id, without duplicates, with positive finite weights. Takes ownership.</summary>
+    // Stryker disable once Boolean : equivalent, validating data that is valid by construction gives the same vector (it only costs time).
     internal static SparseVector FromSortedUnchecked(int[] termIds, float[] weights) => new(termIds, weights, validated: true);
 
     /// <summary>Number of nonzero terms.</summary>
@@ -183,6 +187,7 @@ public sealed class SparseVector : IEquatable<SparseVector>
             {
                 sum += (double)_weights[i++] * other._weights[j++];
             }
+            // Stryker disable once Equality : equivalent, equal ids are taken by the branch above, so < and <= agree here.
             else if (a[i] < b[j])
             {
                 i++;

@@ -8,6 +8,7 @@ public static class SparseVectorPruner
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(options);
+        // Stryker disable once Logical : equivalent, the general path keeps every term of an empty vector or under no control and returns the vector itself.
         if (options.IsNone || vector.IsEmpty)
         {
             return vector;
@@ -42,7 +43,7 @@ public static class SparseVectorPruner
                 return c != 0 ? c : id[x].CompareTo(id[y]);
             });
 
-            if (options.MassFraction is { } mass && mass < 1)
+            if (options.MassFraction is { } mass)
             {
                 double total = 0;
                 foreach (var i in kept)
@@ -50,11 +51,18 @@ public static class SparseVectorPruner
                     total += w[i];
                 }
 
+                // Heaviest first, until the running sum reaches the mass (a fraction of 1 keeps every term).
                 double running = 0;
                 var n = 0;
-                while (n < kept.Count && running < mass * total)
+                foreach (var i in kept)
                 {
-                    running += w[kept[n++]];
+                    if (running >= mass * total)
+                    {
+                        break;
+                    }
+
+                    running += w[i];
+                    n++;
                 }
 
                 keepCount = n;

@@ -48,7 +48,7 @@ public sealed class TermFrequencyQuantizer : IEquatable<TermFrequencyQuantizer>
     public int ToFrequency(float weight)
     {
         var scaled = Math.Round((double)weight * Scale, MidpointRounding.AwayFromZero);
-        return scaled <= 0 ? 0 : scaled >= MaxFrequency ? MaxFrequency : (int)scaled;
+        return (int)Math.Clamp(scaled, 0, MaxFrequency);
     }
 
     /// <summary>The weight a frequency stands for (<c>tf / Scale</c>).</summary>

@@ -8,6 +8,7 @@ using Lucene.Splade.Eval.Experiments;
 using Lucene.Splade.Eval.Metrics;
 using Lucene.Splade.Eval.Reporting;
 using Lucene.Splade.Eval.Tests.Support;
+using Spectre.Console;
 
 namespace Lucene.Splade.Eval.Tests.EndToEnd;
 
@@ -122,9 +123,35 @@ public sealed class EndToEndTests
     }
 
     [Test]
-    public void SparsityCommandStillWorks()
+    public void SparsityCommandPrintsTermCountsForTheCorpusAndTheQueries()
     {
-        Assert.That(CliApp.Create().Run(["sparsity", TestData.TinyCollection]), Is.EqualTo(0));
+        var output = new StringWriter();
+        var before = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        int exit;
+        try
+        {
+            exit = CliApp.Create().Run(["sparsity", TestData.TinyCollection]);
+        }
+        finally
+        {
+            AnsiConsole.Console = before;
+        }
+
+        var text = output.ToString();
+        Assert.That(exit, Is.EqualTo(0), text);
+
+        // One row per side: its count, then an average number of terms that a real encoding gives (> 0).
+        var documents = System.Text.RegularExpressions.Regex.Match(text, @"documents\s*│\s*(\d+)\s*│\s*([\d.]+)");
+        var queries = System.Text.RegularExpressions.Regex.Match(text, @"queries \(test\)\s*│\s*(\d+)\s*│\s*([\d.]+)");
+        Assert.That(documents.Success && queries.Success, Is.True, text);
+        Assert.Multiple(() =>
+        {
+            Assert.That(int.Parse(documents.Groups[1].Value), Is.EqualTo(File.ReadLines(Path.Combine(TestData.TinyCollection, "corpus.jsonl")).Count(l => l.Trim().Length > 0)));
+            Assert.That(double.Parse(documents.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(1));
+            Assert.That(int.Parse(queries.Groups[1].Value), Is.GreaterThan(0));
+            Assert.That(double.Parse(queries.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(1));
+        });
     }
 
     [Test]
@@ -143,8 +170,14 @@ public sealed class EndToEndTests
     [Test]
     public void CommandLineRejectsTuningOnTheEvaluatedSplit()
     {
-        var exit = CliApp.Create().Run(["run", TestData.TinyCollection, "--tune-split", "test", "-o", Path.Combine(_folder, "x"), "--no-progress", "--cache", Path.Combine(_folder, "c")]);
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+
+        var exit = CliApp.Create(console).Run(["run", TestData.TinyCollection, "--tune-split", "test", "-o", Path.Combine(_folder, "x"), "--no-progress", "--cache", Path.Combine(_folder, "c")]);
+
         Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(output.ToString(), Does.Contain("The tuning split cannot be the evaluated split 'test'"));
+        Assert.That(File.Exists(Path.Combine(_folder, "x", "bm25.test.trec")), Is.False, "nothing is evaluated");
     }
 
     [Test]

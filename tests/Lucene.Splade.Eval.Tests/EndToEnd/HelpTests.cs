@@ -12,6 +12,7 @@ public sealed class HelpTests
     [TestCase("sweep")]
     [TestCase("encode")]
     [TestCase("sparsity")]
+    [TestCase("nrt")]
     public void Every_help_page_renders(params string[] command)
     {
         var output = new StringWriter();

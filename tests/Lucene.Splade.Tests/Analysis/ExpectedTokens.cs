@@ -7,8 +7,8 @@ namespace Lucene.Splade.Tests.Analysis;
 
 /// <summary>
 /// The tokens a SPLADE stream should emit for a vector, worked out from the documented rules rather than from the
-/// code under test: prune, <c>tf = quantizer.ToFrequency(weight)</c>, ascending ids, special tokens skipped, each
-/// term <c>tf</c> times with position increment 1 then 0.
+/// code under test (<see cref="ReferenceIndexing"/>): ascending ids, special tokens skipped, each term <c>tf</c> times
+/// with position increment 1 then 0.
 /// </summary>
 internal static class ExpectedTokens
 {
@@ -27,19 +27,8 @@ internal static class ExpectedTokens
     }
 
     /// <summary>(term id, frequency) in ascending id order, for terms that reach the index.</summary>
-    public static IEnumerable<(int Id, int Tf)> TermFrequencies(SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions options)
-    {
-        var pruned = SparseVectorPruner.Prune(vector, options.Pruning);
-        for (var i = 0; i < pruned.Count; i++)
-        {
-            var id = pruned.TermIds[i];
-            var tf = options.Quantizer.ToFrequency(pruned.Weights[i]);
-            if (tf > 0 && !vocabulary.IsExcludedTerm(id))
-            {
-                yield return (id, tf);
-            }
-        }
-    }
+    public static IEnumerable<(int Id, int Tf)> TermFrequencies(SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions options) =>
+        ReferenceIndexing.TermFrequencies(vector, vocabulary, options.Pruning, options.Quantizer.Scale, options.Quantizer.MaxFrequency);
 
     /// <summary>The same tokens with offsets dropped, for comparing paths whose offsets legitimately differ.</summary>
     public static List<(string Term, int PositionIncrement)> WithoutOffsets(IEnumerable<TokenRecord> tokens) =>

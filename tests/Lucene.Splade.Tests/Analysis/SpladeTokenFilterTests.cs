@@ -83,6 +83,20 @@ public sealed class SpladeTokenFilterTests
         Assert.That(output.FinalOffset, Is.EqualTo(text.Length));
     }
 
+    [Test]
+    public void EndNeverReportsAFinalOffsetBeforeTheOffsetsOfItsTokens()
+    {
+        // An input whose End reports a final offset (3) before the end of the text it gave (7).
+        var encoder = new FakeSparseEncoder(Vocabulary);
+        using var filter = new SpladeTokenFilter(new InputWithAnEarlyFinalOffset(), encoder);
+
+        var output = TokenStreamChecker.Consume(filter);
+
+        Assert.That(output.Tokens, Is.Not.Empty);
+        Assert.That(output.Tokens.Select(t => t.EndOffset).Distinct(), Is.EqualTo(new[] { 7 }));
+        Assert.That(output.FinalOffset, Is.EqualTo(7));
+    }
+
     [TestCase("")]
     [TestCase("   \t ")]
     public void TextWithoutWordsGivesNoTokens(string text)
@@ -204,4 +218,44 @@ public sealed class SpladeTokenFilterTests
     }
 
     internal static bool SameOutput(StreamOutput a, StreamOutput b) => a.FinalOffset == b.FinalOffset && a.Tokens.SequenceEqual(b.Tokens);
+
+    /// <summary>One token "alpha" at offsets 2..7, then a final offset of 3.</summary>
+    private sealed class InputWithAnEarlyFinalOffset : TokenStream
+    {
+        private readonly Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term;
+        private readonly Lucene.Net.Analysis.TokenAttributes.IOffsetAttribute _offset;
+        private bool _done;
+
+        public InputWithAnEarlyFinalOffset()
+        {
+            _term = AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+            _offset = AddAttribute<Lucene.Net.Analysis.TokenAttributes.IOffsetAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            if (_done)
+            {
+                return false;
+            }
+
+            ClearAttributes();
+            _term.SetEmpty().Append("alpha");
+            _offset.SetOffset(2, 7);
+            _done = true;
+            return true;
+        }
+
+        public override void End()
+        {
+            base.End();
+            _offset.SetOffset(3, 3);
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            _done = false;
+        }
+    }
 }

@@ -196,12 +196,30 @@ public sealed class SpladeEncoderTests
         using var reference = SpladeEncoder.Load(_folder);
         using var bounded = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { MaxLogitsBytes = 1 });
 
+        var referenceCalls = reference.ModelCalls;
+        var boundedCalls = bounded.ModelCalls;
         var expected = reference.EncodeDocuments(Texts);
         var actual = bounded.EncodeDocuments(Texts);
+
+        // One call for the whole batch without a bound; with a 1-byte bound every text gets its own call.
+        Assert.That(reference.ModelCalls - referenceCalls, Is.EqualTo(1));
+        Assert.That(bounded.ModelCalls - boundedCalls, Is.EqualTo(Texts.Length));
         for (var i = 0; i < Texts.Length; i++)
         {
             AssertClose(actual[i], expected[i]);
         }
+    }
+
+    [Test]
+    public void Batches_hold_at_most_BatchSize_texts()
+    {
+        TinyBertModels.WriteModelFolder(_folder, TinyModelKind.PooledWeights, TinyModelInputNames.Standard, seed: 2);
+        using var encoder = SpladeEncoder.Load(_folder, new SpladeEncoderOptions { BatchSize = 3 });
+        var before = encoder.ModelCalls;
+
+        encoder.EncodeDocuments([.. Texts, .. Texts]);
+
+        Assert.That(encoder.ModelCalls - before, Is.EqualTo(3), "8 texts in batches of at most 3");
     }
 
     [Test]

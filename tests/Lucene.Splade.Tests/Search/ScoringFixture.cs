@@ -85,21 +85,10 @@ internal sealed class ScoringFixture : IDisposable
             .ThenBy(x => x.Document)
             .ToList();
 
-    public static Dictionary<int, int> ExpectedTermFrequencies(SparseVector document, SpladeIndexingOptions options)
-    {
-        var pruned = SparseVectorPruner.Prune(document, options.Pruning);
-        var tfs = new Dictionary<int, int>();
-        for (var i = 0; i < pruned.Count; i++)
-        {
-            var tf = options.Quantizer.ToFrequency(pruned.Weights[i]);
-            if (tf > 0 && !Vocabulary.IsExcludedTerm(pruned.TermIds[i]))
-            {
-                tfs[pruned.TermIds[i]] = tf;
-            }
-        }
-
-        return tfs;
-    }
+    /// <summary>The frequencies the index should hold for a document (<see cref="ReferenceIndexing"/>, not the code under test).</summary>
+    public static Dictionary<int, int> ExpectedTermFrequencies(SparseVector document, SpladeIndexingOptions options) =>
+        ReferenceIndexing.TermFrequencies(document, Vocabulary, options.Pruning, options.Quantizer.Scale, options.Quantizer.MaxFrequency)
+            .ToDictionary(t => t.Id, t => t.Tf);
 
     public static void AssertClose(double actual, double expected, string because)
     {

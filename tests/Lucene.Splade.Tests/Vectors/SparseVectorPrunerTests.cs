@@ -47,6 +47,16 @@ public sealed class SparseVectorPrunerTests
     }
 
     [Test]
+    public void MassFraction_stops_as_soon_as_the_mass_is_reached_exactly()
+    {
+        // 0.5 + 0.25 = 0.75 of a total of 1, exactly (binary fractions): the third term is not needed.
+        var vector = new SparseVector([1, 2, 3], [0.5f, 0.25f, 0.25f]);
+
+        Assert.That(SparseVectorPruner.Prune(vector, new PruningOptions { MassFraction = 0.75 }).TermIds.ToArray(), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(SparseVectorPruner.Prune(vector, new PruningOptions { MassFraction = 0.5 }).TermIds.ToArray(), Is.EqualTo(new[] { 1 }));
+    }
+
+    [Test]
     public void Controls_combine()
     {
         var pruned = SparseVectorPruner.Prune(Ramp, new PruningOptions { MinWeight = 2f, MassFraction = 0.9, TopK = 5 });
@@ -62,4 +72,45 @@ public sealed class SparseVectorPrunerTests
     public void Out_of_range_options_throw(int? topK, float? minWeight, double? mass, double? ratio) =>
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             SparseVectorPruner.Prune(Ramp, new PruningOptions { TopK = topK, MinWeight = minWeight, MassFraction = mass, MinRatioToMax = ratio }));
+
+    [Test]
+    public void Boundary_values_of_the_controls_are_valid()
+    {
+        Assert.That(() => new PruningOptions { MinWeight = 0f, MinRatioToMax = 0, MassFraction = 1, TopK = 1 }, Throws.Nothing);
+        Assert.That(() => new PruningOptions { MinRatioToMax = 1 }, Throws.Nothing);
+    }
+
+    [TestCase(0, null, null, null, "TopK must be positive")]
+    [TestCase(null, -1f, null, null, "MinWeight must be a finite number >= 0")]
+    [TestCase(null, null, 1.5, null, "MassFraction must be in (0, 1]")]
+    [TestCase(null, null, null, -0.5, "MinRatioToMax must be in [0, 1]")]
+    public void Out_of_range_options_say_what_is_allowed(int? topK, float? minWeight, double? mass, double? ratio, string message) =>
+        Assert.That(() => new PruningOptions { TopK = topK, MinWeight = minWeight, MassFraction = mass, MinRatioToMax = ratio },
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contain(message));
+
+    [Test]
+    public void A_weight_equal_to_the_minimum_stays() =>
+        Assert.That(SparseVectorPruner.Prune(Ramp, new PruningOptions { MinWeight = 3f }).TermIds.ToArray(), Is.EqualTo(new[] { 2, 3, 4, 5, 6, 7, 8, 9 }));
+
+    [Test]
+    public void Ties_among_many_terms_go_to_the_lower_ids()
+    {
+        // Enough equal weights that the sort's own order would scramble them without the tie-break.
+        var ids = Enumerable.Range(0, 300).Reverse().ToArray();
+        var vector = new SparseVector(ids, Enumerable.Repeat(0.5f, ids.Length).ToArray());
+
+        Assert.That(SparseVectorPruner.Prune(vector, new PruningOptions { TopK = 40 }).TermIds.ToArray(), Is.EqualTo(Enumerable.Range(0, 40)));
+        Assert.That(SparseVectorPruner.Prune(vector, new PruningOptions { MassFraction = 0.1 }).TermIds.ToArray(), Is.EqualTo(Enumerable.Range(0, 30)));
+    }
+
+    [Test]
+    public void Pruning_that_keeps_every_term_returns_the_vector_itself() =>
+        Assert.That(SparseVectorPruner.Prune(Ramp, new PruningOptions { TopK = 100, MinWeight = 0.5f }), Is.SameAs(Ramp));
+
+    [Test]
+    public void Null_arguments_throw()
+    {
+        Assert.That(() => SparseVectorPruner.Prune(null!, PruningOptions.None), Throws.ArgumentNullException);
+        Assert.That(() => SparseVectorPruner.Prune(Ramp, null!), Throws.ArgumentNullException);
+    }
 }
