@@ -27,9 +27,12 @@ public sealed class TrainedHeadTests
     {
         using var record = JsonDocument.Parse(EmbeddedTrainedHead.TrainingRecord());
         var root = record.RootElement;
-        var sources = root.GetProperty("sources").EnumerateArray().Select(s => s.GetString()).ToList();
-        Assert.That(sources, Has.Some.Contains("scifact"));
-        Assert.That(sources, Has.None.Contains("test"), "the shipped head must not have seen a test split");
+        var sources = root.GetProperty("sources").EnumerateArray().ToList();
+        Assert.That(sources.Select(s => s.GetProperty("collection").GetString()), Has.Some.EqualTo("scifact"));
+        Assert.That(sources.Select(s => s.GetProperty("corpus_sha256").GetString()), Has.All.Length.EqualTo(64), "each collection named by its hash");
+        Assert.That(sources.Select(s => s.GetProperty("splits").ToString()), Has.None.Contains("test"), "the shipped head must not have seen a test split");
+        var text = EmbeddedTrainedHead.TrainingRecord();
+        Assert.That(text, Does.Not.Match(@"""(/|[A-Za-z]:\\\\)[^""]*"""), "no absolute path of the machine that trained it");
         Assert.That(root.GetProperty("config").GetProperty("lambda_d").GetDouble(), Is.GreaterThan(0));
         Assert.That(root.GetProperty("history").GetArrayLength(), Is.GreaterThan(0));
     }

@@ -13,13 +13,14 @@ from dataclasses import asdict
 
 import torch
 
-from . import export, model_negatives
+from . import export, model_negatives, provenance
 from .bert_onnx import BertEncoder, OnnxModelError
 from .bm25 import Bm25Indexes
 from .data import DataError, load_beir, load_corpus, load_pairs, self_supervised, split_holdout, Collection
 from .evaluate import evaluate, holdout_pools, trim_pools
 from .model import SpladeHead
-from .states import cached, file_sha256
+from .provenance import file_sha256
+from .states import cached
 from .tokenizer import Vocabulary, WordPieceTokenizer
 from .train import SAMPLING, TrainConfig, Trainer, add_model_negatives, idf_weights, init_head, prepare, write_log
 
@@ -130,7 +131,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _load_collections(args: argparse.Namespace) -> tuple[list[Collection], list[str]]:
+def _load_collections(args: argparse.Namespace) -> tuple[list[Collection], list[dict]]:
     collections, sources = [], []
     for spec in args.beir:
         folder, _, splits = spec.partition(":")
@@ -138,7 +139,7 @@ def _load_collections(args: argparse.Namespace) -> tuple[list[Collection], list[
             folder, splits = spec, ""
         split_list = [s for s in splits.split(",") if s]
         collections.append(load_beir(folder, split_list))
-        sources.append(f"BEIR {folder} splits={split_list or 'corpus only'}")
+        sources.append(provenance.beir_source(folder, split_list))
     if len(args.pairs) > len(args.corpus):
         raise DataError("--pairs needs a --corpus before it")
     for i, corpus in enumerate(args.corpus):
@@ -148,7 +149,8 @@ def _load_collections(args: argparse.Namespace) -> tuple[list[Collection], list[
         docs = load_corpus(corpus, name)
         examples = load_pairs(args.pairs[i], docs, name) if i < len(args.pairs) else []
         collections.append(Collection(name, docs, examples))
-        sources.append(f"corpus {corpus}" + (f" pairs {args.pairs[i]}" if i < len(args.pairs) else ""))
+        sources.append({**provenance.file_source("corpus", corpus),
+                        **({"pairs": provenance.file_source("pairs", args.pairs[i])} if i < len(args.pairs) else {})})
     if not collections:
         raise DataError("no training data: give --beir DIR:SPLIT, or --corpus FILE with --pairs FILE or --self-supervised")
     return collections, sources
@@ -286,15 +288,16 @@ def train_command(args: argparse.Namespace) -> int:
     after = evaluate(head, states, data.docs, checked, special) if checked else {}
 
     record = {
-        "tool": "splade_train", "base_encoder": onnx_path, "base_encoder_sha256": file_sha256(onnx_path),
-        "sources": sources, "self_supervised": args.self_supervised, "trained": args.train, "init_from": args.init_from, "init_z": args.init_z,
+        "tool": "splade_train", "base_encoder": provenance.portable_path(onnx_path), "base_encoder_sha256": file_sha256(onnx_path),
+        "sources": sources, "self_supervised": args.self_supervised, "trained": args.train,
+        "init_from": provenance.portable_path(args.init_from) if args.init_from else None, "init_z": args.init_z,
         "pairs": {"labeled_train": len(data.labeled), "self_supervised": len(data.self_supervised),
                   "with_model_negatives": with_model_negatives,
                   "labeled_holdout": len(holdout), "holdout_queries": len(pools)},
         "texts_encoded": len(texts), "config": asdict(config), "max_length": args.max_length,
         "seconds": {"encode": round(encoded_at - started, 1), "train": round(trained_at - encoded_at, 1)},
         "holdout_check": {"queries": len(checked), "bm25_depth": args.check_depth, "results": after}, "history": history,
-        "torch": torch.__version__, "python": platform.python_version(), "command": sys.argv,
+        "torch": torch.__version__, "python": platform.python_version(), "command": provenance.portable_command(sys.argv),
     }
     description = (f"all-MiniLM-L6-v2 encoder with a SPLADE head trained by splade_train ({len(data.labeled)} labeled + "
                    f"{len(data.self_supervised)} self-supervised pairs, lambda_q={config.lambda_q}, lambda_d={config.lambda_d}, "

@@ -16,6 +16,7 @@ import time
 import torch
 
 from .bert_onnx import BertEncoder, run_encoder
+from .provenance import file_sha256
 from .tokenizer import WordPieceTokenizer
 
 
@@ -43,14 +44,6 @@ class HiddenStates:
     def ids(self, text: str) -> torch.Tensor:
         start, end = self.span(text)
         return self.token_ids[start:end]
-
-
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def compute(encoder: BertEncoder, tokenizer: WordPieceTokenizer, texts: list[str], batch_tokens: int = 8192,

@@ -85,6 +85,14 @@ public sealed class TrainingToolTests
         Assert.That(root.GetProperty("pairs").GetProperty("labeled_train").GetInt32(), Is.EqualTo(18));
         Assert.That(root.GetProperty("config").GetProperty("steps").GetInt32(), Is.EqualTo(40));
         Assert.That(root.GetProperty("history").GetArrayLength(), Is.EqualTo(2));
+
+        // The record is committed with the weights: inputs by name and hash, no folder of the machine that trained.
+        var source = root.GetProperty("sources")[0];
+        Assert.That(source.GetProperty("corpus").GetString(), Is.EqualTo("data/corpus.jsonl"));
+        Assert.That(source.GetProperty("sha256").GetString(), Has.Length.EqualTo(64));
+        Assert.That(source.GetProperty("pairs").GetProperty("pairs").GetString(), Is.EqualTo("data/pairs.tsv"));
+        var text = File.ReadAllText(Path.Combine(_model, "training.json"));
+        Assert.That(text, Does.Not.Contain(_root.Replace("\\", "\\\\")).And.Not.Contain(Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar)));
     }
 
     private static Dictionary<string, float> PythonWeights(params string[] arguments)
