@@ -31,6 +31,9 @@ internal static class CliApp
             config.AddCommand<SparsityCommand>("sparsity")
                 .WithDescription("Average nonzero terms per document and query of a BEIR collection, and encoding throughput.")
                 .WithExample("sparsity", "../shared/datasets/scifact");
+            config.AddCommand<LooCommand>("loo")
+                .WithDescription("Choose the hybrid's fusion by leave-one-collection-out: BM25 and SPLADE on each collection, every fusion measured, each chosen without the collection it is reported on.")
+                .WithExample("loo", "../shared/datasets", "--collections", "scifact,nfcorpus,cranfield,medline,adi");
             config.AddCommand<NrtCommand>("nrt")
                 .WithDescription("Reopen time of a near-real-time searcher while indexing, with the analyzer and with the indexing queue.")
                 .WithExample("nrt", "../shared/datasets/scifact", "--limit", "400");

@@ -32,6 +32,9 @@ internal sealed class Experiment
 
     public bool Progress { get; init; } = true;
 
+    /// <summary>The BM25 and SPLADE runs and the judgments of the last <see cref="Run"/> (null for a run not made).</summary>
+    public ComponentRuns? Components { get; private set; }
+
     /// <summary>The tuning split for <paramref name="options"/>: the one named, else dev, else train; never the evaluated split.</summary>
     public static string? ChooseTuneSplit(string dataset, ExperimentOptions options)
     {
@@ -148,6 +151,7 @@ internal sealed class Experiment
             }
         }
 
+        Components = new ComponentRuns(bm25?.Run, splade?.Run, qrels);
         string? best = null;
         if (options.Runs.HasFlag(RunKinds.Hybrid) && bm25 is not null && splade is not null)
         {
@@ -330,3 +334,6 @@ internal sealed class Experiment
         return LatencyStats.From(times);
     }
 }
+
+/// <summary>An experiment's BM25 and SPLADE runs on the evaluated split and its judgments.</summary>
+internal sealed record ComponentRuns(Run? Bm25, Run? Splade, Qrels Qrels);

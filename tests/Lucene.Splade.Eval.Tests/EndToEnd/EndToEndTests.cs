@@ -196,6 +196,50 @@ public sealed class EndToEndTests
     }
 
     [Test]
+    public void LeaveOneOutWritesFoldsAndEveryCandidate()
+    {
+        var root = Path.Combine(_folder, "collections");
+        foreach (var name in new[] { "first", "second" })
+        {
+            CopyFolder(TestData.TinyCollection, Path.Combine(root, name));
+        }
+
+        var output = Path.Combine(_folder, "loo");
+        var exit = CliApp.Create().Run(["loo", root, "--collections", "first,second", "-o", output, "--no-progress", "--cache", Path.Combine(_folder, "cache")]);
+
+        Assert.That(exit, Is.EqualTo(0));
+        var markdown = File.ReadAllText(Path.Combine(output, "loo.md"));
+        Assert.That(markdown, Does.Contain("| first | ").And.Contain("| second | ").And.Contain("Chosen on all 2 collections"));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "loo.json")));
+        Assert.That(json.RootElement.GetProperty("folds").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(json.RootElement.GetProperty("candidates").GetArrayLength(), Is.EqualTo(1 + 2 * 21), "RRF, then min-max and z-score at weights 0, 0.05, ... 1");
+        Assert.That(File.ReadAllLines(Path.Combine(output, "first", "splade.test.trec")), Is.Not.Empty);
+    }
+
+    [Test]
+    public void LeaveOneOutNeedsTwoCollections()
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        var root = Path.GetDirectoryName(TestData.TinyCollection)!;
+
+        var exit = CliApp.Create(console).Run(["loo", root, "--collections", Path.GetFileName(TestData.TinyCollection), "-o", Path.Combine(_folder, "x")]);
+
+        Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(output.ToString(), Does.Contain("at least two different collections"));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    [Test]
     public void AdiFullRunFinishesInSeconds()
     {
         var shared = TestData.SharedDatasets();

@@ -13,6 +13,7 @@ public sealed class HelpTests
     [TestCase("encode")]
     [TestCase("sparsity")]
     [TestCase("nrt")]
+    [TestCase("loo")]
     public void Every_help_page_renders(params string[] command)
     {
         var output = new StringWriter();
