@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 import torch
 
-from . import export, model_negatives, provenance
+from . import export, loo, model_negatives, provenance
 from .bert_onnx import BertEncoder, OnnxModelError
 from .bm25 import Bm25Indexes
 from .data import DataError, load_beir, load_corpus, load_pairs, self_supervised, split_holdout, Collection
@@ -125,6 +125,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     e.add_argument("--max-length", type=int, default=256)
     e.add_argument("--inference-free", action="store_true", help="encode as inference-free queries")
     e.add_argument("texts", nargs="+")
+    o = sub.add_parser("loo", help="leave-one-collection-out: per collection, train without it and evaluate on its test "
+                                   "split with the C# harness; writes loo.md and loo.json")
+    o.add_argument("--datasets", required=True, help="the folder holding the BEIR collections")
+    o.add_argument("--collections", required=True, help="comma list of collection folder names (at least two)")
+    o.add_argument("--out", required=True, help="folder for each fold's model and evaluation, and the table")
+    o.add_argument("--harness", default=loo.DEFAULT_HARNESS, help="the command that runs splade-eval (default: dotnet run)")
+    o.add_argument("--eval-cache", help="the harness's vector cache folder (default: its own)")
+    o.add_argument("--quiet", action="store_true", help="hide the harness's output")
+    o.add_argument("train_args", nargs=argparse.REMAINDER,
+                   help="after --: arguments of 'train' for every fold (not --out, --beir, --corpus or --pairs)")
     k = sub.add_parser("tokenize", help="read JSON lines ({\"text\": ...}) from stdin, print each text's input ids as a JSON array")
     k.add_argument("--vocab", required=True, help="a vocab.txt")
     k.add_argument("--max-length", type=int, default=256)
@@ -392,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
             return encode_command(args)
         if args.command == "tokenize":
             return tokenize_command(args)
+        if args.command == "loo":
+            return loo.run(args, main)
     except (DataError, OnnxModelError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

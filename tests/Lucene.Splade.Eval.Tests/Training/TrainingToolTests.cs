@@ -95,6 +95,43 @@ public sealed class TrainingToolTests
         Assert.That(text, Does.Not.Contain(_root.Replace("\\", "\\\\")).And.Not.Contain(Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar)));
     }
 
+    [Test]
+    public void LeaveOneOutTrainsEachFoldWithoutItsCollectionAndEvaluatesWithTheHarness()
+    {
+        var datasets = Path.Combine(_root, "loo-datasets");
+        foreach (var name in new[] { "first", "second" })
+        {
+            foreach (var file in Directory.GetFiles(TestData.TinyCollection, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(datasets, name, Path.GetRelativePath(TestData.TinyCollection, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+
+        var output = Path.Combine(_root, "loo");
+        var harness = $"dotnet \"{typeof(Lucene.Splade.Eval.Commands.CliApp).Assembly.Location}\"";
+        var (code, _, error) = PythonTool.Run("-m", "splade_train", "loo", "--datasets", datasets, "--collections", "first,second",
+            "--out", output, "--harness", harness, "--eval-cache", Path.Combine(_root, "loo-cache"), "--quiet", "--",
+            "--encoder", Path.Combine(_root, "encoder"), "--steps", "4", "--batch-size", "4", "--holdout", "0", "--max-length", "64",
+            "--cache", "", "--threads", "1", "--quiet", "--no-inference-free");
+
+        Assert.That(code, Is.Zero, error);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "loo.json")));
+        var folds = json.RootElement.GetProperty("folds").EnumerateArray().ToList();
+        Assert.That(folds.Select(f => f.GetProperty("held_out").GetString()), Is.EqualTo(new[] { "first", "second" }));
+        Assert.That(folds.Select(f => f.GetProperty("bm25").GetDouble()), Has.All.InRange(0.0, 1.0));
+        foreach (var fold in new[] { "first", "second" })
+        {
+            using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, fold, "training.json")));
+            var trainedOn = record.RootElement.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("collection").GetString()).ToList();
+            Assert.That(trainedOn, Is.EqualTo(new[] { fold == "first" ? "second" : "first" }), "a fold never sees its held-out collection");
+            Assert.That(File.Exists(Path.Combine(output, fold, "eval", "report.json")), Is.True);
+        }
+
+        Assert.That(File.ReadAllText(Path.Combine(output, "loo.md")), Does.Contain("| first | ").And.Contain("| mean | "));
+    }
+
     private static Dictionary<string, float> PythonWeights(params string[] arguments)
     {
         var (code, output, error) = PythonTool.Run(["-m", "splade_train", "encode", .. arguments]);
