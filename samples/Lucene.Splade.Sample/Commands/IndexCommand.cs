@@ -115,6 +115,8 @@ internal sealed class IndexCommand(IAnsiConsole console) : Command<IndexCommand.
 
         console.MarkupLineInterpolated(
             $"[green]Done.[/] Added {result.Added} documents in {result.Elapsed.TotalSeconds:F1} s ({result.DocumentsPerSecond:F1} docs/s){skipped}{duplicates}{bad}; the index at {indexPath} holds [bold]{result.DocumentsInIndex}[/] documents.");
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        console.MarkupLineInterpolated($"[grey]Peak working set of this process: {process.PeakWorkingSet64 / 1048576.0:F0} MiB.[/]");
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and lag behind).</summary>
