@@ -21,11 +21,6 @@ internal sealed class LooSettings : RunSettings
     [DefaultValue(HybridSearcher.DefaultDepth)]
     public int FusionDepth { get; init; } = HybridSearcher.DefaultDepth;
 
-    [CommandOption("--max-loss <D>")]
-    [Description("A fusion qualifies when it loses at most D nDCG@10 to BM25 on every collection it is chosen on.")]
-    [DefaultValue(0.0)]
-    public double MaxLoss { get; init; }
-
     public IReadOnlyList<string> CollectionNames =>
         Collections.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -47,8 +42,8 @@ internal sealed class LooSettings : RunSettings
             return ValidationResult.Error($"No collection folder '{Path.Combine(Dataset, missing)}'.");
         }
 
-        return FusionDepth < 1 || MaxLoss < 0
-            ? ValidationResult.Error("--fusion-depth must be positive and --max-loss at least 0.")
+        return FusionDepth < 1
+            ? ValidationResult.Error("--fusion-depth must be positive.")
             : ValidationResult.Success();
     }
 }
@@ -80,8 +75,8 @@ internal sealed class LooCommand : Command<LooSettings>
 
         var candidates = new HybridTuningOptions { RrfK = settings.RrfK, WeightStep = settings.WeightStep }.Candidates();
         var gains = LeaveOneOut.Measure(collections, candidates, settings.FusionDepth);
-        var folds = LeaveOneOut.Folds(collections, gains, settings.MaxLoss);
-        var (overall, rule) = LeaveOneOut.Choose(gains, settings.CollectionNames.ToArray(), settings.MaxLoss);
+        var folds = LeaveOneOut.Folds(collections, gains);
+        var (overall, rule) = LeaveOneOut.Choose(gains, settings.CollectionNames.ToArray());
 
         var markdown = ToMarkdown(Path.GetFileName(model.Files.Folder.TrimEnd(Path.DirectorySeparatorChar)), settings, folds, gains, overall, rule);
         File.WriteAllText(Path.Combine(output, "loo.md"), markdown);
@@ -95,7 +90,6 @@ internal sealed class LooCommand : Command<LooSettings>
                 modelKey = model.CacheKey,
                 split = settings.Split,
                 fusionDepth = settings.FusionDepth,
-                maxLoss = settings.MaxLoss,
                 folds,
                 chosenOnAll = overall.Name,
                 rule,
@@ -116,7 +110,7 @@ internal sealed class LooCommand : Command<LooSettings>
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Leave-one-collection-out fusion ({model}, {settings.Split} splits, nDCG@10)");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Each row's fusion is chosen on the other collections only: among fusions losing at most {settings.MaxLoss:0.###} to BM25 on each of them, the best mean gain; each side's top {settings.FusionDepth} are fused.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Each row's fusion is chosen on the other collections only: the best worst-case gain over BM25 on them, then the best mean gain; each side's top {settings.FusionDepth} are fused.");
         md.AppendLine();
         md.AppendLine("| held out | BM25 | SPLADE | SPLADE / BM25 | fusion chosen on the others | hybrid | hybrid - BM25 |");
         md.AppendLine("|---|---|---|---|---|---|---|");

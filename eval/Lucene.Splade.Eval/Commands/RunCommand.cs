@@ -2,6 +2,7 @@ using Lucene.Splade.Corpora;
 using System.ComponentModel;
 using Lucene.Splade.Eval.Experiments;
 using Lucene.Splade.Eval.Reporting;
+using Lucene.Splade.Search;
 using Lucene.Splade.Vectors;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -83,9 +84,9 @@ internal class RunSettings : DatasetSettings
     public double WeightStep { get; init; } = 0.05;
 
     [CommandOption("--weight <W>")]
-    [Description("SPLADE weight of the weighted-sum hybrids when there is no tuning split.")]
-    [DefaultValue(0.5)]
-    public double Weight { get; init; } = 0.5;
+    [Description("SPLADE weight of the weighted-sum hybrids when there is no tuning split. Default: the library's HybridFusion.DefaultSpladeWeight.")]
+    [DefaultValue(HybridFusion.DefaultSpladeWeight)]
+    public double Weight { get; init; } = HybridFusion.DefaultSpladeWeight;
 
     [CommandOption("--timing-docs <N>")]
     [Description("Documents encoded live to time tokenization and the model (0: skip).")]

@@ -278,8 +278,9 @@ internal sealed class Experiment
             outcomes.Add(Outcome(HybridRuns.Fuse(fusion, bm25, splade, options.Depth, fusion.Name), qrels, options, tuningInfo));
         }
 
-        // The best hybrid is chosen on the tuning split only; without one, RRF (no parameter to tune) is the hybrid.
-        return tuning is null ? rrfOutcome.Name : tuning.Best.Name;
+        // The best hybrid is chosen on the tuning split only; without one, the library's default normalization at the
+        // fixed weight (by default HybridFusion.Default, chosen by leave-one-collection-out) is the hybrid.
+        return tuning is null ? HybridFusion.Linear(HybridFusion.DefaultNormalization, options.DefaultWeight).Name : tuning.Best.Name;
     }
 
     private DocumentEncodingTiming? TimeDocumentEncoding(IReadOnlyList<CorpusDocument> corpus, int sample, IndexInfo spladeIndex)

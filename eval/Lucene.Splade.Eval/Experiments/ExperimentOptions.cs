@@ -1,4 +1,5 @@
 using Lucene.Splade.Analysis;
+using Lucene.Splade.Search;
 using Lucene.Splade.Vectors;
 
 namespace Lucene.Splade.Eval.Experiments;
@@ -46,7 +47,7 @@ internal sealed record ExperimentOptions
     public double WeightStep { get; init; } = 0.05;
 
     /// <summary>SPLADE weight of the weighted-sum hybrids when no tuning split exists.</summary>
-    public double DefaultWeight { get; init; } = 0.5;
+    public double DefaultWeight { get; init; } = HybridFusion.DefaultSpladeWeight;
 
     /// <summary>Documents encoded live (not from the cache) to time tokenization and the model; 0 skips it.</summary>
     public int TimingDocuments { get; init; } = 200;

@@ -26,10 +26,11 @@ internal sealed record LeaveOneOutFold(
 /// queries only and then measured on it, so the figure is what a user gets on a collection the setting never saw.
 /// </summary>
 /// <remarks>
-/// The rule favours doing no harm: among the candidates that lose at most <c>maxLoss</c> nDCG@10 to BM25 on every
-/// collection they are chosen on, the one with the best mean gain (each collection counts once, whatever its number of
-/// queries); when none qualifies, the one whose worst gain is best. Ties go to the earlier candidate (RRF, then the
-/// lower SPLADE weight), as in <see cref="HybridTuner"/>.
+/// The rule is made to do no harm: the candidate whose worst nDCG@10 gain over BM25 on the collections it is chosen on
+/// is best (maximin), then the best mean gain (each collection counts once, whatever its number of queries), then the
+/// earlier candidate (RRF, then the lower SPLADE weight), as in <see cref="HybridTuner"/>. A rule that maximizes the
+/// mean lets one collection where SPLADE is strong pull the weight up for all; measured on the shared collections, it
+/// put the held-out ADI 0.02 below BM25 where the maximin rule stayed above it on every fold.
 /// </remarks>
 internal static class LeaveOneOut
 {
@@ -53,42 +54,36 @@ internal static class LeaveOneOut
     }
 
     /// <summary>The candidate the rule picks on <paramref name="collections"/> (see the class remarks), and the rule that applied.</summary>
-    public static (HybridFusion Fusion, string Rule) Choose(IReadOnlyList<FusionGains> candidates, IReadOnlyCollection<string> collections, double maxLoss)
+    public static (HybridFusion Fusion, string Rule) Choose(IReadOnlyList<FusionGains> candidates, IReadOnlyCollection<string> collections)
     {
         if (candidates.Count == 0 || collections.Count == 0)
         {
             throw new ArgumentException("Choosing a fusion needs at least one candidate and one collection.");
         }
 
-        FusionGains? best = null;
-        double bestMean = double.NegativeInfinity;
-        foreach (var candidate in candidates)
+        FusionGains best = candidates[0];
+        var (bestWorst, bestMean) = (collections.Min(c => best.Gains[c]), collections.Average(c => best.Gains[c]));
+        foreach (var candidate in candidates.Skip(1))
         {
-            var gains = collections.Select(c => candidate.Gains[c]).ToArray();
-            if (gains.Min() >= -maxLoss && gains.Average() > bestMean)
+            var worst = collections.Min(c => candidate.Gains[c]);
+            var mean = collections.Average(c => candidate.Gains[c]);
+            if (worst > bestWorst || (worst == bestWorst && mean > bestMean))
             {
-                best = candidate;
-                bestMean = gains.Average();
+                (best, bestWorst, bestMean) = (candidate, worst, mean);
             }
         }
 
-        if (best is not null)
-        {
-            return (best.Fusion, $"best mean gain with no loss over {maxLoss:0.###} on any collection");
-        }
-
-        var safest = candidates.First(c => collections.Min(n => c.Gains[n]) == candidates.Max(x => collections.Min(n => x.Gains[n])));
-        return (safest.Fusion, "no candidate within the loss bound: best worst-case gain");
+        return (best.Fusion, "the best worst-case gain over BM25, then the best mean gain");
     }
 
     /// <summary>Every fold: the fusion chosen without the held-out collection, and its figures there.</summary>
-    public static IReadOnlyList<LeaveOneOutFold> Folds(IReadOnlyList<CollectionRuns> collections, IReadOnlyList<FusionGains> candidates, double maxLoss)
+    public static IReadOnlyList<LeaveOneOutFold> Folds(IReadOnlyList<CollectionRuns> collections, IReadOnlyList<FusionGains> candidates)
     {
         var folds = new List<LeaveOneOutFold>();
         foreach (var heldOut in collections)
         {
             var others = collections.Where(c => c.Name != heldOut.Name).Select(c => c.Name).ToArray();
-            var (fusion, rule) = Choose(candidates, others, maxLoss);
+            var (fusion, rule) = Choose(candidates, others);
             var bm25 = Ndcg10(heldOut.Bm25, heldOut.Qrels);
             var gain = candidates.First(c => c.Fusion == fusion).Gains[heldOut.Name];
             folds.Add(new LeaveOneOutFold(heldOut.Name, bm25, Ndcg10(heldOut.Splade, heldOut.Qrels), fusion.Name, bm25 + gain, gain, rule));

@@ -57,7 +57,7 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
 
         console.MarkupLineInterpolated($"Encoded and indexed [bold]{documents.Count}[/] documents (BM25 + SPLADE fields) in {clock.Elapsed.TotalSeconds:F1} s; on average {vectors.Average(v => v.Count):F0} SPLADE terms per document.");
         console.MarkupLine("[grey]The demo corpus was written for this project: most queries' answers avoid the query's own words, where BM25 fails and SPLADE's expansion terms help. Two control queries share the answers' words, and on one (kinked drain hose) BM25 does better than SPLADE. " +
-            $"{Mark} marks a document judged relevant to the query. Hybrid is BM25 and SPLADE fused with reciprocal rank fusion (k = 60).[/]");
+            $"{Mark} marks a document judged relevant to the query. Hybrid is BM25 and SPLADE fused with the library's default fusion ({HybridFusion.Default.Name}).[/]");
         console.WriteLine();
 
         using var reader = DirectoryReader.Open(directory);
@@ -65,7 +65,7 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         using var bm25Analyzer = IndexLayout.CreateBm25Analyzer();
         var bm25 = new Bm25QueryBuilder(bm25Analyzer, CorpusFields.Contents);
         var splade = new SpladeQueryBuilder(encoder, CorpusFields.Splade);
-        var hybrid = new HybridSearcher(searcher, bm25, splade) { Depth = 1000 };
+        var hybrid = new HybridSearcher(searcher, bm25, splade);
         var vectorById = documents.Select((d, i) => (d.Id, Vector: indexing.ToTermFrequencies(vectors[i]))).ToDictionary(x => x.Id, x => x.Vector);
         var found = new int[3];
         var judged = 0;

@@ -25,9 +25,9 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         public string EngineName { get; init; } = "hybrid";
 
         [CommandOption("--fusion <FUSION>")]
-        [Description("How hybrid fuses the two rankings: rrf (reciprocal rank fusion, with --rrf-k), minmax or zscore (a weighted sum of normalized scores, with --splade-weight).")]
-        [DefaultValue("rrf")]
-        public string Fusion { get; init; } = "rrf";
+        [Description("How hybrid fuses the two rankings: default (the library's HybridFusion.Default: z-score, SPLADE weight 0.2), minmax or zscore (a weighted sum of normalized scores, with --splade-weight), or rrf (reciprocal rank fusion, with --rrf-k).")]
+        [DefaultValue("default")]
+        public string Fusion { get; init; } = "default";
 
         [CommandOption("--rrf-k <K>")]
         [Description("RRF's constant: each list adds 1 / (k + rank).")]
@@ -36,8 +36,8 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
 
         [CommandOption("--splade-weight <W>")]
         [Description("For minmax and zscore fusion: the weight of SPLADE in [[0, 1]]; BM25 gets 1 - W.")]
-        [DefaultValue(0.5)]
-        public double SpladeWeight { get; init; } = 0.5;
+        [DefaultValue(HybridFusion.DefaultSpladeWeight)]
+        public double SpladeWeight { get; init; } = HybridFusion.DefaultSpladeWeight;
 
         public Engine Engine => Enum.Parse<Engine>(EngineName, ignoreCase: true);
 
@@ -45,7 +45,8 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         {
             "minmax" => HybridFusion.Linear(ScoreNormalization.MinMax, SpladeWeight),
             "zscore" => HybridFusion.Linear(ScoreNormalization.ZScore, SpladeWeight),
-            _ => HybridFusion.ReciprocalRank(RrfK),
+            "rrf" => HybridFusion.ReciprocalRank(RrfK),
+            _ => HybridFusion.Linear(HybridFusion.DefaultNormalization, SpladeWeight),
         };
 
         [CommandOption("-k|--top <N>")]
@@ -61,7 +62,7 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         public override ValidationResult Validate() =>
             Top < 1 ? ValidationResult.Error("--top must be at least 1.")
             : !Enum.TryParse<Engine>(EngineName, ignoreCase: true, out _) || int.TryParse(EngineName, out _) ? ValidationResult.Error($"--engine must be hybrid, splade, bm25 or both, not '{EngineName}'.")
-            : Fusion.ToLowerInvariant() is not ("rrf" or "minmax" or "zscore") ? ValidationResult.Error($"--fusion must be rrf, minmax or zscore, not '{Fusion}'.")
+            : Fusion.ToLowerInvariant() is not ("default" or "rrf" or "minmax" or "zscore") ? ValidationResult.Error($"--fusion must be default, rrf, minmax or zscore, not '{Fusion}'.")
             : RrfK < 1 ? ValidationResult.Error("--rrf-k must be at least 1.")
             : !(SpladeWeight >= 0 && SpladeWeight <= 1) ? ValidationResult.Error("--splade-weight must be between 0 and 1.")
             : !QueryEncoders.IsValid(QueryEncoder) ? ValidationResult.Error(QueryEncoders.Invalid(QueryEncoder))

@@ -104,7 +104,8 @@ internal sealed class Explainer(Searcher searcher, IQueryEncoder encoder, Tokeni
         var bm25Hits = index.Search(bm25Query, RankDepth).ScoreDocs;
         var bm25Rank = Array.FindIndex(bm25Hits, h => h.Doc == docId);
         var bm25Score = bm25Rank >= 0 ? bm25Hits[bm25Rank].Score : index.Explain(bm25Query, docId).Value;
-        var fused = searcher.Hybrid.Search(bm25Query, searcher.QueryBuilder.Build(query), RankDepth).Hits;
+        // The searcher's own depth, so the fused rank is the one its search gives (min-max bounds depend on the depth).
+        var fused = searcher.Hybrid.Search(bm25Query, searcher.QueryBuilder.Build(query), searcher.Hybrid.Depth).Hits;
         var fusedRank = fused.ToList().FindIndex(h => h.Doc == docId);
         return new HybridPlace(searcher.Hybrid.Fusion, bm25Score, bm25Rank >= 0 ? bm25Rank + 1 : null,
             fusedRank >= 0 ? fused[fusedRank].FusedScore : null, fusedRank >= 0 ? fusedRank + 1 : null);

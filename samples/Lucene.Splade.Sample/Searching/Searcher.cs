@@ -21,14 +21,14 @@ internal sealed class Searcher : IDisposable
     /// <param name="indexPath">The index folder.</param>
     /// <param name="encoder">The query encoder: the model the index was built with, or its inference-free weights.</param>
     /// <param name="queryPruning">Pruning of query vectors; none when null.</param>
-    /// <param name="fusion">How hybrid search fuses the two lists; RRF with k = 60 when null.</param>
+    /// <param name="fusion">How hybrid search fuses the two lists; <see cref="HybridFusion.Default"/> when null.</param>
     public Searcher(string indexPath, IQueryEncoder encoder, PruningOptions? queryPruning = null, HybridFusion? fusion = null)
     {
         _reader = IndexLayout.OpenReader(indexPath);
         Index = new IndexSearcher(_reader) { Similarity = IndexLayout.Similarity };
         QueryBuilder = new SpladeQueryBuilder(encoder, CorpusFields.Splade) { QueryPruning = queryPruning ?? PruningOptions.None };
         Bm25QueryBuilder = new Bm25QueryBuilder(_bm25Analyzer, CorpusFields.Contents);
-        Hybrid = new HybridSearcher(Index, Bm25QueryBuilder, QueryBuilder) { Fusion = fusion ?? HybridFusion.ReciprocalRank(), Depth = 1000 };
+        Hybrid = new HybridSearcher(Index, Bm25QueryBuilder, QueryBuilder) { Fusion = fusion ?? HybridFusion.Default };
         Metadata = IndexMetadata.FromUserData(_reader.IndexCommit.UserData);
     }
 

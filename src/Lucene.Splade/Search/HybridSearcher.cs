@@ -96,13 +96,13 @@ public sealed class HybridSearcher
         _searcher = searcher;
     }
 
-    /// <summary>How the two lists are fused. Default: reciprocal rank fusion with k = 60.</summary>
+    /// <summary>How the two lists are fused. Default: <see cref="HybridFusion.Default"/>.</summary>
     /// <exception cref="ArgumentNullException">The value is null.</exception>
     public HybridFusion Fusion
     {
         get;
         init => field = value ?? throw new ArgumentNullException(nameof(Fusion));
-    } = HybridFusion.ReciprocalRank();
+    } = HybridFusion.Default;
 
     /// <summary>How many documents each side retrieves before fusion; at least the number of hits asked for. Default 100.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>

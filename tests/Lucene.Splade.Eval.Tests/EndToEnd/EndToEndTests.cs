@@ -259,7 +259,7 @@ public sealed class EndToEndTests
         Assert.That(report.Dataset.Documents, Is.EqualTo(82));
         Assert.That(report.Dataset.JudgedQueries, Is.EqualTo(35));
         Assert.That(report.Dataset.TuneSplit, Is.Null, "adi has only a test split");
-        Assert.That(report.BestHybrid, Is.EqualTo("rrf-k60"), "without a tuning split the hybrid is RRF with its fixed k");
+        Assert.That(report.BestHybrid, Is.EqualTo(Lucene.Splade.Search.HybridFusion.Default.Name), "without a tuning split the hybrid is the library's default fusion");
         Assert.That(report.Runs, Has.Count.EqualTo(5));
         Assert.That(report.Runs[0].Metrics.Ndcg10, Is.InRange(0.2, 0.8), "BM25 on adi");
         Assert.That(seconds, Is.LessThan(report.Efficiency.CorpusFromCache ? 30 : 180), "seconds with cached vectors; a cold run encodes 82 documents");

@@ -15,23 +15,24 @@ public class LeaveOneOutTests
         new(fusion, gains.ToDictionary(g => g.Collection, g => g.Gain));
 
     [Test]
-    public void ChoosesTheBestMeanAmongCandidatesWithinTheLossBound()
+    public void ChoosesTheBestWorstCaseGainThenTheBestMean()
     {
         var candidates = new[]
         {
-            Gains(A, ("x", 0.020), ("y", -0.010)),
+            Gains(A, ("x", 0.050), ("y", -0.010)),
             Gains(B, ("x", 0.010), ("y", 0.005)),
-            Gains(C, ("x", 0.030), ("y", -0.002)),
+            Gains(C, ("x", 0.030), ("y", 0.005)),
         };
 
-        Assert.That(LeaveOneOut.Choose(candidates, ["x", "y"], maxLoss: 0).Fusion, Is.EqualTo(B), "only B loses nothing");
-        Assert.That(LeaveOneOut.Choose(candidates, ["x", "y"], maxLoss: 0.005).Fusion, Is.EqualTo(C), "C loses 0.002 and has the best mean");
-        Assert.That(LeaveOneOut.Choose(candidates, ["x", "y"], maxLoss: 0.02).Fusion, Is.EqualTo(C), "A's mean 0.005 is below C's 0.014");
-        Assert.That(LeaveOneOut.Choose(candidates, ["x"], maxLoss: 0).Fusion, Is.EqualTo(C), "on x alone C is best");
+        var (fusion, rule) = LeaveOneOut.Choose(candidates, ["x", "y"]);
+
+        Assert.That(fusion, Is.EqualTo(C), "B and C share the best worst case (0.005); C has the better mean; A's mean is best but it loses on y");
+        Assert.That(rule, Does.Contain("worst-case"));
+        Assert.That(LeaveOneOut.Choose(candidates, ["x"]).Fusion, Is.EqualTo(A), "on x alone A is best");
     }
 
     [Test]
-    public void WithoutAQualifyingCandidateTheBestWorstCaseWins()
+    public void WhenEveryCandidateLosesSomewhereTheSmallestLossWins()
     {
         var candidates = new[]
         {
@@ -40,31 +41,28 @@ public class LeaveOneOutTests
             Gains(C, ("x", -0.020), ("y", 0.040)),
         };
 
-        var (fusion, rule) = LeaveOneOut.Choose(candidates, ["x", "y"], maxLoss: 0.005);
-
-        Assert.That(fusion, Is.EqualTo(B));
-        Assert.That(rule, Does.Contain("worst-case"));
+        Assert.That(LeaveOneOut.Choose(candidates, ["x", "y"]).Fusion, Is.EqualTo(B));
     }
 
     [Test]
     public void TiesGoToTheEarlierCandidate()
     {
         var candidates = new[] { Gains(A, ("x", 0.01)), Gains(B, ("x", 0.01)) };
-        Assert.That(LeaveOneOut.Choose(candidates, ["x"], 0).Fusion, Is.EqualTo(A));
-        Assert.That(LeaveOneOut.Choose(candidates.Reverse().ToArray(), ["x"], 0).Fusion, Is.EqualTo(B));
+        Assert.That(LeaveOneOut.Choose(candidates, ["x"]).Fusion, Is.EqualTo(A));
+        Assert.That(LeaveOneOut.Choose(candidates.Reverse().ToArray(), ["x"]).Fusion, Is.EqualTo(B));
     }
 
     [Test]
     public void EmptyInputIsAnError()
     {
-        Assert.Throws<ArgumentException>(() => LeaveOneOut.Choose([], ["x"], 0));
-        Assert.Throws<ArgumentException>(() => LeaveOneOut.Choose([Gains(A, ("x", 0))], [], 0));
+        Assert.Throws<ArgumentException>(() => LeaveOneOut.Choose([], ["x"]));
+        Assert.Throws<ArgumentException>(() => LeaveOneOut.Choose([Gains(A, ("x", 0))], []));
     }
 
     [Test]
     public void EachFoldChoosesWithoutItsHeldOutCollection()
     {
-        // On x and y together B is best; adding z's judgement makes C best wherever z is among the training collections.
+        // On x and y together B is best; with z among the training collections C is (B loses on z).
         var candidates = new[]
         {
             Gains(B, ("x", 0.030), ("y", 0.030), ("z", -0.050)),
@@ -72,7 +70,7 @@ public class LeaveOneOutTests
         };
         var collections = new[] { Collection("x"), Collection("y"), Collection("z") };
 
-        var folds = LeaveOneOut.Folds(collections, candidates, maxLoss: 0);
+        var folds = LeaveOneOut.Folds(collections, candidates);
 
         Assert.That(folds.Select(f => (f.HeldOut, f.Chosen)), Is.EqualTo(new[] { ("x", C.Name), ("y", C.Name), ("z", B.Name) }));
         Assert.That(folds[2].Gain, Is.EqualTo(-0.050), "z reports the gain of the fusion chosen without it");

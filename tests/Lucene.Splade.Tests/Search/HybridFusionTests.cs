@@ -108,6 +108,20 @@ public sealed class HybridFusionTests
         Assert.That(HybridFusion.ReciprocalRank().Name, Is.EqualTo("rrf-k60"));
     }
 
+    [Test]
+    public void The_default_is_the_default_normalization_and_weight_and_a_hybrid_searcher_uses_it()
+    {
+        Assert.That(HybridFusion.Default, Is.EqualTo(HybridFusion.Linear(HybridFusion.DefaultNormalization, HybridFusion.DefaultSpladeWeight)));
+        Assert.That(HybridFusion.DefaultSpladeWeight, Is.InRange(0.0, 0.5), "a do-no-harm default leans on BM25");
+        using var directory = new Lucene.Net.Store.RAMDirectory();
+        using (new Lucene.Net.Index.IndexWriter(directory, new Lucene.Net.Index.IndexWriterConfig(Lucene.Net.Util.LuceneVersion.LUCENE_48, new Lucene.Net.Analysis.Core.KeywordAnalyzer())))
+        {
+        }
+
+        using var reader = Lucene.Net.Index.DirectoryReader.Open(directory);
+        Assert.That(new HybridSearcher(new Lucene.Net.Search.IndexSearcher(reader)).Fusion, Is.SameAs(HybridFusion.Default));
+    }
+
     /// <summary>
     /// The definitions, the slow way: each document's score from scratch, then a full sort by score descending and
     /// key ascending.
