@@ -109,6 +109,49 @@ public sealed class HybridFusionTests
     }
 
     [Test]
+    public void Argument_errors_say_what_is_wrong()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => HybridFusion.Linear(ScoreNormalization.MinMax, 1.5), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("The SPLADE weight must be in [0, 1]."));
+            Assert.That(() => HybridFusion.Linear((ScoreNormalization)7, 0.5), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("Unknown normalization."));
+            Assert.That(() => HybridFusion.Default.Fuse<int>(null!, [], 10), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("bm25"));
+            Assert.That(() => HybridFusion.Default.Fuse<int>([], null!, 10), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("splade"));
+        });
+    }
+
+    [Test]
+    public void Z_scores_use_the_population_standard_deviation()
+    {
+        // BM25 scores 1, 2, 3: mean 2, population sd sqrt(2/3); document 3 alone in SPLADE with z 0 (one score).
+        var fused = HybridFusion.Linear(ScoreNormalization.ZScore, 0.0).Fuse([(1, 3.0), (2, 2.0), (3, 1.0)], [], 3);
+        Assert.That(fused[0].Score, Is.EqualTo(1 / Math.Sqrt(2.0 / 3)).Within(1e-12));
+        Assert.That(fused[2].Score, Is.EqualTo(-1 / Math.Sqrt(2.0 / 3)).Within(1e-12));
+    }
+
+    [Test]
+    public void The_tuner_tries_every_weight_step_and_checks_its_options()
+    {
+        var weights = new HybridTuningOptions { WeightStep = 0.25, IncludeReciprocalRank = false, Normalizations = [ScoreNormalization.MinMax] }.Candidates().Select(f => f.SpladeWeight);
+        Assert.That(weights, Is.EqualTo(new[] { 0.0, 0.25, 0.5, 0.75, 1.0 }));
+        Assert.That(new HybridTuningOptions { WeightStep = 1 }.WeightStep, Is.EqualTo(1), "a step of 1 is allowed");
+        Assert.That(() => new HybridTuningOptions { WeightStep = 0 }, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("WeightStep must be in (0, 1]."));
+        Assert.That(() => new HybridTuningOptions { RrfK = 0 }, Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => HybridTuner.Tune(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("queries"));
+        Assert.That(() => HybridTuner.Tune([]), Throws.ArgumentException.With.Message.StartsWith("There are no tuning queries."));
+        var query = new HybridTuningQuery([("a", 1.0)], [("a", 1.0)], new Dictionary<string, int> { ["a"] = 1 });
+        Assert.That(() => HybridTuner.Tune([query], new HybridTuningOptions { IncludeReciprocalRank = false, Normalizations = [] }), Throws.ArgumentException.With.Message.StartsWith("The options leave no fusion to try."));
+    }
+
+    [Test]
+    public void Tuning_ties_go_to_the_first_candidate()
+    {
+        // Both lists agree, so every fusion ranks alike: RRF, the first candidate, wins.
+        var query = new HybridTuningQuery([("a", 2.0), ("b", 1.0)], [("a", 2.0), ("b", 1.0)], new Dictionary<string, int> { ["a"] = 1 });
+        Assert.That(HybridTuner.Tune([query]).Best, Is.EqualTo(HybridFusion.ReciprocalRank()));
+    }
+
+    [Test]
     public void The_default_is_the_default_normalization_and_weight_and_a_hybrid_searcher_uses_it()
     {
         Assert.That(HybridFusion.Default, Is.EqualTo(HybridFusion.Linear(HybridFusion.DefaultNormalization, HybridFusion.DefaultSpladeWeight)));

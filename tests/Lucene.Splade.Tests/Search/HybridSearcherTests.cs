@@ -91,6 +91,50 @@ public sealed class HybridSearcherTests
     private HybridSearcher Hybrid(HybridFusion fusion, int depth) =>
         new(_searcher, new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body), new SpladeQueryBuilder(_encoder, Splade)) { Fusion = fusion, Depth = depth };
 
+    [Test]
+    public void Total_hits_count_the_distinct_documents_of_both_lists_and_max_score_is_the_first_fused_score()
+    {
+        var hybrid = Hybrid(HybridFusion.Default, 100);
+        var bm25 = new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body).Build("river gold");
+        var splade = new SpladeQueryBuilder(_encoder, Splade).Build("river gold");
+        var union = _searcher.Search(bm25, 100).ScoreDocs.Select(h => h.Doc).Union(_searcher.Search(splade, 100).ScoreDocs.Select(h => h.Doc)).Count();
+
+        var top = hybrid.Search(bm25, splade, 5);
+
+        Assert.That(top.TotalHits, Is.EqualTo(union));
+        Assert.That(top.MaxScore, Is.EqualTo(top.ScoreDocs[0].Score));
+        Assert.That(top.Hits[0].ToString(), Does.StartWith($"doc={top.Hits[0].Doc} fused=").And.Contains(" bm25=").And.Contains(" splade="));
+    }
+
+    [Test]
+    public void Arguments_are_checked_where_they_are_given()
+    {
+        var bm25 = new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body);
+        var splade = new SpladeQueryBuilder(_encoder, Splade);
+        var query = bm25.Build("river");
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new HybridSearcher(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("searcher"));
+            Assert.That(() => new HybridSearcher(_searcher, null!, splade), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("bm25"));
+            Assert.That(() => new HybridSearcher(_searcher, bm25, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("splade"));
+            var hybrid = new HybridSearcher(_searcher, bm25, splade);
+            Assert.That(() => hybrid.Search((string)null!, 10), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("text"));
+            Assert.That(() => hybrid.Search(null!, query, 10), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("bm25Query"));
+            Assert.That(() => hybrid.Search(query, null!, 10), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("spladeQuery"));
+            Assert.That(() => hybrid.Search(query, query, 0), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("n"));
+            Assert.That(() => new HybridSearcher(_searcher).Search("river", 10), Throws.InvalidOperationException
+                .With.Message.EqualTo("This HybridSearcher was created without query builders; pass the two queries instead."));
+            Assert.That(() => new HybridSearcher(_searcher).Search("river", null, 10), Throws.InvalidOperationException);
+            Assert.That(() => new Bm25QueryBuilder(null!, Body), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("analyzer"));
+            Assert.That(() => new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("field"));
+            Assert.That(() => bm25.Build(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("text"));
+            Assert.That(() => splade.Build((string)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("text"));
+            Assert.That(() => new SpladeQueryBuilder((Lucene.Splade.Tokenization.Vocabulary)null!, Splade), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("vocabulary"));
+            Assert.That(() => new SpladeQueryBuilder(_encoder.Vocabulary, Splade).Build("river"), Throws.InvalidOperationException.With.Message.StartsWith("This SpladeQueryBuilder was created without an encoder"));
+            Assert.That(() => new SpladeQueryBuilder(_encoder, Splade) { MaxClauses = 0 }, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.StartsWith("MaxClauses must be positive."));
+        });
+    }
+
     [TestCase("river bank", 10, 100)]
     [TestCase("money loan rate", 5, 20)]
     [TestCase("boat", 30, 15)]
