@@ -92,6 +92,20 @@ public sealed class TokenizerParityTests(TokenizerSource source)
         AssertParity(inputs, "tricky strings");
     }
 
+    [Test]
+    public void CharacterClassBoundariesMatchTheOracle()
+    {
+        // The first and last code point of every range BERT treats specially (ASCII punctuation, CJK ideographs in
+        // the BMP), and their neighbours outside, each between two letters: split off or kept in the word as the
+        // oracle does. The oracle reads UTF-16 units, so the supplementary-plane ranges are checked in
+        // WordPieceTokenizerTests against Hugging Face's expectations instead.
+        int[] edges = [33, 47, 58, 64, 91, 96, 123, 126, 0x4E00, 0x9FFF, 0x3400, 0x4DBF];
+        var inputs = edges.SelectMany(e => new[] { e - 1, e, e + 1 }).Distinct()
+            .Select(cp => "ab" + char.ConvertFromUtf32(cp) + "cd " + char.ConvertFromUtf32(cp) + " x_y-z")
+            .ToArray();
+        AssertParity(inputs, "character class boundaries");
+    }
+
     private void AssertParity(IReadOnlyList<string> texts, string corpus)
     {
         var compared = 0;

@@ -28,6 +28,35 @@ public sealed class WordPieceTokenizerTests
     [OneTimeSetUp]
     public void SetUp() => _uncased = WordPieceTokenizer.Create(TokenizerFixtures.MiniLmVocabulary);
 
+    [TestCase(0x20000)]
+    [TestCase(0x2A6DF)]
+    [TestCase(0x2A700)]
+    [TestCase(0x2B73F)]
+    [TestCase(0x2B740)]
+    [TestCase(0x2B81F)]
+    [TestCase(0x2B820)]
+    [TestCase(0x2CEAF)]
+    [TestCase(0x2F800)]
+    [TestCase(0x2FA1F)]
+    public void Supplementary_plane_ideographs_are_words_of_their_own_and_their_neighbours_are_not(int codePoint)
+    {
+        // As Hugging Face's tokenizers (BertNormalizer, BertPreTokenizer): a CJK ideograph (an [UNK] for MiniLM's
+        // vocabulary) is split from the letters around it; an unassigned code point (Unicode category Cn, as some
+        // range ends are in .NET's Unicode data) is removed by the cleaning step, so the letters join into one word.
+        static bool Assigned(int cp) => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(cp) != System.Globalization.UnicodeCategory.OtherNotAssigned;
+        string Around(int cp) => "ab" + char.ConvertFromUtf32(cp) + "cd";
+        var inside = _uncased.Vocabulary;
+        var joined = Tokens("abcd");
+        Assert.That(Tokens(Around(codePoint)), Is.EqualTo(Assigned(codePoint) ? new[] { "[CLS]", "ab", "[UNK]", "cd", "[SEP]" } : joined));
+        var outside = codePoint is 0x20000 or 0x2A700 or 0x2B740 or 0x2B820 or 0x2F800 ? codePoint - 1 : codePoint + 1;
+        if (!(outside is >= 0x2A700 and <= 0x2CEAF) && !Assigned(outside))
+        {
+            Assert.That(Tokens(Around(outside)), Is.EqualTo(joined), $"U+{outside:X} is unassigned and not an ideograph");
+        }
+
+        string[] Tokens(string text) => _uncased.Encode(text, 64).Select(id => inside[id]).ToArray();
+    }
+
     [Test]
     public void SpecialIdsComeFromTheVocabulary()
     {
