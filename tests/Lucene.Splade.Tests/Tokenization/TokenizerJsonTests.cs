@@ -53,6 +53,74 @@ public sealed class TokenizerJsonTests
     }
 
     [Test]
+    public void AMissingFileIsNamedAndANullPathRefused()
+    {
+        var path = Path.Combine(_folder, "absent.json");
+        Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(path), Throws.InstanceOf<FileNotFoundException>().With.Message.EqualTo($"Tokenizer file not found: '{path}'."));
+        Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("path"));
+    }
+
+    [Test]
+    public void CommentsAndTrailingCommasAreRead()
+    {
+        var path = Path.Combine(_folder, "tokenizer.json");
+        var text = TokenizerJsonFixture.Create(Cased).ToJsonString();
+        File.WriteAllText(path, "// written by hand\n" + text.Insert(text.LastIndexOf('}'), ","));
+
+        Assert.That(WordPieceTokenizer.LoadTokenizerJson(path).Vocabulary.Count, Is.EqualTo(Cased.Count));
+    }
+
+    [Test]
+    public void AbsentOptionalSettingsTakeBertsDefaults()
+    {
+        var json = TokenizerJsonFixture.Create(Cased, lowerCase: false);
+        json.Remove("post_processor");
+        var normalizer = json["normalizer"]!.AsObject();
+        normalizer.Remove("lowercase");
+        normalizer.Remove("handle_chinese_chars");
+        var model = json["model"]!.AsObject();
+        model.Remove("unk_token");
+        model.Remove("max_input_chars_per_word");
+
+        var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(json));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokenizer.Options.LowerCase, Is.True);
+            Assert.That(tokenizer.Options.HandleChineseCharacters, Is.True);
+            Assert.That(tokenizer.Options.UnknownToken, Is.EqualTo("[UNK]"));
+            Assert.That(tokenizer.Options.ClsToken, Is.EqualTo("[CLS]"));
+            Assert.That(tokenizer.Options.SepToken, Is.EqualTo("[SEP]"));
+            Assert.That(tokenizer.Options.MaxInputCharsPerWord, Is.EqualTo(new WordPieceTokenizerOptions().MaxInputCharsPerWord));
+            Assert.That(tokenizer.Options.MaskToken, Is.EqualTo("[MASK]"), "the vocabulary has [MASK]");
+        });
+    }
+
+    [Test]
+    public void ExplicitSettingsAreRead()
+    {
+        var json = TokenizerJsonFixture.Create(Cased);
+        json["model"]!["max_input_chars_per_word"] = 4;
+        json["model"]!["unk_token"] = "[PAD]";
+
+        var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(json));
+
+        Assert.That(tokenizer.Options.MaxInputCharsPerWord, Is.EqualTo(4));
+        Assert.That(tokenizer.Options.UnknownToken, Is.EqualTo("[PAD]"));
+        Assert.That(tokenizer.Options.MaskToken, Is.EqualTo("[MASK]"));
+    }
+
+    [Test]
+    public void ATemplateOtherThanClsSequenceSepIsRefused()
+    {
+        var json = TokenizerJsonFixture.Create(Cased);
+        json["post_processor"]!["single"]!.AsArray().RemoveAt(2);
+
+        Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Write(json)), Throws.InstanceOf<InvalidDataException>()
+            .With.Message.Contains("the post-processor's single-sequence template is not '[CLS] $A [SEP]'"));
+    }
+
+    [Test]
     public void BertProcessingNamesTheSequenceTokensToo()
     {
         var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(TokenizerJsonFixture.Create(Cased, templateProcessing: false)));
