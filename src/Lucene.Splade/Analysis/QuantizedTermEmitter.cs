@@ -55,6 +55,8 @@ internal sealed class QuantizedTermEmitter
     public void Clear()
     {
         _vector = null;
+
+        // Stryker disable once Unary : equivalent, TryEmit stops at the null vector and Start sets the index again.
         _termIndex = -1;
         _remaining = 0;
     }

@@ -64,6 +64,7 @@ public sealed class SparseVectorTokenStream : TokenStream
     /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
     public SparseVectorTokenStream SetVector(SparseVector vector)
     {
+        // Stryker disable once Statement : equivalent, ToTermFrequencies throws the same ArgumentNullException for vector.
         ArgumentNullException.ThrowIfNull(vector);
         return SetVector(Options.ToTermFrequencies(vector));
     }
@@ -98,12 +99,15 @@ public sealed class SparseVectorTokenStream : TokenStream
     public override void End()
     {
         base.End();
+
+        // Stryker disable once Statement : equivalent, TokenStream.End clears the attributes, offsets included; kept to state the final offset.
         _offsetAttribute.SetOffset(0, 0);
     }
 
     /// <inheritdoc />
     public override void Reset()
     {
+        // Stryker disable once Statement : equivalent, TokenStream.Reset does nothing; called as the contract asks of subclasses.
         base.Reset();
         _resetCalled = true;
         _emitter.Start(TermFrequencies, 0, 0);
@@ -113,7 +117,11 @@ public sealed class SparseVectorTokenStream : TokenStream
     protected override void Dispose(bool disposing)
     {
         _resetCalled = false;
+
+        // Stryker disable once Statement : equivalent, after Dispose only Reset can follow, and Reset restarts the emitter; this drops the vector early.
         _emitter.Clear();
+
+        // Stryker disable once Statement : equivalent, TokenStream.Dispose(bool) does nothing; called as the dispose pattern asks.
         base.Dispose(disposing);
     }
 }

@@ -26,6 +26,7 @@ public static class SpladeField
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static Field CreateTextField(string name, string text)
     {
+        // Stryker disable once Statement : equivalent, Lucene's Field constructor throws the same ArgumentNullException for name.
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(text);
         return new Field(name, text, SpladeFieldType);
@@ -39,6 +40,7 @@ public static class SpladeField
     /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
     public static Field CreateEncodedField(string name, SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions? options = null)
     {
+        // Stryker disable once Statement : equivalent, Lucene's Field constructor throws the same ArgumentNullException for name.
         ArgumentNullException.ThrowIfNull(name);
         return new Field(name, new SparseVectorTokenStream(vector, vocabulary, options), SpladeFieldType);
     }
@@ -48,6 +50,7 @@ public static class SpladeField
     /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
     public static Field CreateEncodedField(string name, QuantizedVector termFrequencies, Vocabulary vocabulary)
     {
+        // Stryker disable once Statement : equivalent, Lucene's Field constructor throws the same ArgumentNullException for name.
         ArgumentNullException.ThrowIfNull(name);
         return new Field(name, new SparseVectorTokenStream(termFrequencies, vocabulary), SpladeFieldType);
     }

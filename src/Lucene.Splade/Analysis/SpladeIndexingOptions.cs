@@ -34,6 +34,7 @@ public sealed record SpladeIndexingOptions
     /// <exception cref="ArgumentNullException"><paramref name="vector"/> is null.</exception>
     public QuantizedVector ToTermFrequencies(SparseVector vector)
     {
+        // Stryker disable once Statement : equivalent, SparseVectorPruner.Prune throws the same ArgumentNullException for vector.
         ArgumentNullException.ThrowIfNull(vector);
         return Quantizer.Quantize(SparseVectorPruner.Prune(vector, Pruning));
     }

@@ -100,6 +100,8 @@ public sealed class SpladeTokenFilter : TokenFilter
     {
         // Disposing ends the use for this document; the next use starts with Reset() again.
         _resetCalled = false;
+
+        // Stryker disable once Statement : equivalent, Reset forgets the document too and must come next; this frees the text early.
         ForgetDocument();
         base.Dispose(disposing);
     }
