@@ -9,6 +9,7 @@ using Lucene.Splade.Corpora;
 using Lucene.Splade.Embedded;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Vectors;
+using Lucene.Splade.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lucene.Splade.Benchmarks;
@@ -157,38 +158,11 @@ internal static class BenchmarkData
     /// <summary>The first <paramref name="count"/> SciFact documents when the shared collections are present, else the sample corpus's.</summary>
     public static string[] Passages(int count)
     {
-        var scifact = SharedDatasets() is { } shared ? Path.Combine(shared, "scifact") : null;
+        var scifact = RepositoryLocator.SharedDatasets() is { } shared ? Path.Combine(shared, "scifact") : null;
         var folder = scifact is not null && File.Exists(Path.Combine(scifact, "corpus.jsonl"))
             ? scifact
-            : Path.Combine(RepositoryRoot(), "samples", "Lucene.Splade.Sample", "Data");
+            : Path.Combine(RepositoryLocator.RepositoryRoot(), "samples", "Lucene.Splade.Sample", "Data");
         var texts = BeirCollection.ReadCorpus(folder).Select(d => d.Contents).ToArray();
         return Enumerable.Range(0, count).Select(i => texts[i % texts.Length]).ToArray();
-    }
-
-    private static string? SharedDatasets()
-    {
-        if (Environment.GetEnvironmentVariable("LUCENE_SPLADE_DATASETS") is { Length: > 0 } env)
-        {
-            return System.IO.Directory.Exists(env) ? env : null;
-        }
-
-        var shared = Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "datasets"));
-        return System.IO.Directory.Exists(shared) ? shared : null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Lucene.Splade.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Lucene.Splade.sln not found above the current folder; run the benchmarks from the repository.");
     }
 }

@@ -126,16 +126,7 @@ internal static class EmbeddedModelBuilder
     internal static string SourceKey(string miniLmAssembly, EmbeddedHeadChoice head)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        void AddFile(string path)
-        {
-            using var stream = File.OpenRead(path);
-            var buffer = new byte[1 << 20];
-            int read;
-            while ((read = stream.Read(buffer)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-        }
+        void AddFile(string path) => AppendFile(hash, path);
 
         AddFile(typeof(EmbeddedModelBuilder).Assembly.Location);
         AddFile(typeof(Vocabulary).Assembly.Location);
@@ -160,6 +151,18 @@ internal static class EmbeddedModelBuilder
         }
 
         return "sha256:" + Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>Adds a file's bytes to a running hash, read in 1 MiB blocks.</summary>
+    internal static void AppendFile(System.Security.Cryptography.IncrementalHash hash, string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
     }
 
     /// <summary>

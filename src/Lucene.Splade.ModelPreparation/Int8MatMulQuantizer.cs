@@ -81,9 +81,9 @@ internal static class Int8MatMulQuantizer
                 var cols = checked((int)weight.Dims[1]);
                 var values = SpladeHeadGraph.ReadFloats(weight, rows * cols);
                 var (q, scales) = QuantizeWeights(values, rows, cols, perChannel);
-                w = (AddInt8(graph, weight.Name + Suffix, q, rows, cols),
-                     AddFloat(graph, weight.Name + "_scale", scales, perChannel ? [cols] : []),
-                     AddInt8(graph, weight.Name + "_zero_point", new sbyte[scales.Length], perChannel ? [cols] : []));
+                w = (AddInitializer(graph, weight.Name + Suffix, q, rows, cols),
+                     AddInitializer(graph, weight.Name + "_scale", scales, perChannel ? [cols] : []),
+                     AddInitializer(graph, weight.Name + "_zero_point", new sbyte[scales.Length], perChannel ? [cols] : []));
                 quantizedWeights[weight.Name] = w;
                 before += 4L * values.Length;
                 after += q.Length + (5L * scales.Length);
@@ -149,18 +149,11 @@ internal static class Int8MatMulQuantizer
         return node;
     }
 
-    private static string AddInt8(GraphProto graph, string name, sbyte[] values, params long[] dims)
+    private static string AddInitializer<T>(GraphProto graph, string name, T[] values, params long[] dims)
+        where T : unmanaged
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int8 };
-        tensor.Dims.AddRange(dims);
-        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
-        graph.Initializer.Add(tensor);
-        return name;
-    }
-
-    private static string AddFloat(GraphProto graph, string name, float[] values, params long[] dims)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        var type = typeof(T) == typeof(sbyte) ? TensorProto.Types.DataType.Int8 : TensorProto.Types.DataType.Float;
+        var tensor = new TensorProto { Name = name, DataType = (int)type };
         tensor.Dims.AddRange(dims);
         tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
         graph.Initializer.Add(tensor);

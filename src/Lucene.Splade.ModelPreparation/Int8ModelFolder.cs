@@ -85,25 +85,20 @@ internal static class Int8ModelFolder
     private static string SourceKey(SpladeModelFolder files, IReadOnlySet<string> keepFloat, bool perChannel)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        void AddFile(string path)
-        {
-            using var stream = File.OpenRead(path);
-            var buffer = new byte[1 << 20];
-            int read;
-            while ((read = stream.Read(buffer)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-        }
-
-        AddFile(typeof(Int8MatMulQuantizer).Assembly.Location);
+        EmbeddedModelBuilder.AppendFile(hash, typeof(Int8MatMulQuantizer).Assembly.Location);
+        var inFolder = false;
         foreach (var file in Directory.GetFiles(files.Folder).Where(f => !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != ModelFolderManifest.FileName).Order(StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
-            AddFile(file);
+            EmbeddedModelBuilder.AppendFile(hash, file);
+            inFolder |= Path.GetFullPath(file) == Path.GetFullPath(files.ModelPath);
         }
 
-        AddFile(files.ModelPath);
+        // A graph in a subfolder (onnx/model.onnx) is not among the folder's files.
+        if (!inFolder)
+        {
+            EmbeddedModelBuilder.AppendFile(hash, files.ModelPath);
+        }
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"int8 per-channel={perChannel} keep={string.Join(",", keepFloat.Order(StringComparer.Ordinal))}"));
         return "sha256:" + Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Lucene.Splade.TestSupport;
 
-/// <summary>Finds the repository and the shared collections beside it; linked into every test project.</summary>
+/// <summary>Finds the repository and the shared collections beside it; linked into every test project and the benchmarks.</summary>
 internal static class RepositoryLocator
 {
     /// <summary>The repository root (the folder holding Lucene.Splade.sln).</summary>

@@ -78,14 +78,15 @@ internal sealed class LooCommand : Command<LooSettings>
         var folds = LeaveOneOut.Folds(collections, gains);
         var (overall, rule) = LeaveOneOut.Choose(gains, settings.CollectionNames.ToArray());
 
-        var markdown = ToMarkdown(Path.GetFileName(model.Files.Folder.TrimEnd(Path.DirectorySeparatorChar)), settings, folds, gains, overall, rule);
+        var modelName = Path.GetFileName(model.Files.Folder.TrimEnd(Path.DirectorySeparatorChar));
+        var markdown = ToMarkdown(modelName, settings, folds, gains, overall, rule);
         File.WriteAllText(Path.Combine(output, "loo.md"), markdown);
         var json = JsonSerializer.Serialize(
             new
             {
                 tool = "splade-eval loo",
                 commit = GitInfo.Commit(),
-                model = Path.GetFileName(model.Files.Folder.TrimEnd(Path.DirectorySeparatorChar)),
+                model = modelName,
                 modelDescription = model.Description,
                 modelKey = model.CacheKey,
                 split = settings.Split,
