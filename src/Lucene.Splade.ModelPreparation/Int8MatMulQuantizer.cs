@@ -36,9 +36,13 @@ internal static class Int8MatMulQuantizer
     /// <param name="model">The model, changed in place.</param>
     /// <param name="keepFloat">Names of MatMul nodes (or of their weight initializers) to leave in float.</param>
     /// <param name="perChannel">One scale per output column (true) or one per matrix.</param>
+    /// <param name="floatDownProjections">
+    /// Leave in float every MatMul whose weight has more rows than columns: in a transformer, the feed-forward output
+    /// projection, whose input (after GELU) has the long-tailed range that one uint8 scale per tensor resolves worst.
+    /// </param>
     /// <returns>What was changed.</returns>
     /// <exception cref="InvalidDataException">The model's opset is below 11 (no <c>DynamicQuantizeLinear</c>).</exception>
-    public static Int8QuantizationResult Apply(ModelProto model, IReadOnlySet<string>? keepFloat = null, bool perChannel = true)
+    public static Int8QuantizationResult Apply(ModelProto model, IReadOnlySet<string>? keepFloat = null, bool perChannel = true, bool floatDownProjections = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         var opset = model.OpsetImport.FirstOrDefault(o => string.IsNullOrEmpty(o.Domain) || o.Domain == "ai.onnx")?.Version ?? 0;
@@ -58,33 +62,54 @@ internal static class Int8MatMulQuantizer
         long before = 0, after = 0;
         var count = 0;
 
+        var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            if (node.OpType != "MatMul" || !string.IsNullOrEmpty(node.Domain) || node.Input.Count != 2
-                || !initializers.TryGetValue(node.Input[1], out var weight))
+            foreach (var output in node.Output)
+            {
+                producers[output] = node;
+            }
+        }
+
+        var folded = new HashSet<NodeProto>();
+        foreach (var node in nodes)
+        {
+            if (node.OpType != "MatMul" || !string.IsNullOrEmpty(node.Domain) || node.Input.Count != 2)
             {
                 rewritten.Add(node);
                 continue;
             }
 
-            if (keepFloat.Contains(node.Name) || keepFloat.Contains(weight.Name)
-                || weight.DataType != (int)TensorProto.Types.DataType.Float || weight.Dims.Count != 2)
+            var weightName = node.Input[1];
+            var chain = new List<NodeProto>();
+            var constant = ConstantMatrix.TryResolve(weightName, initializers, producers, chain);
+            if (constant is null)
+            {
+                if (initializers.ContainsKey(weightName))
+                {
+                    kept.Add(node.Name); // a constant, but not a 2-D float matrix
+                }
+
+                rewritten.Add(node);
+                continue;
+            }
+
+            if (keepFloat.Contains(node.Name) || keepFloat.Contains(weightName) || (floatDownProjections && constant.Value.Rows > constant.Value.Cols))
             {
                 kept.Add(node.Name);
                 rewritten.Add(node);
                 continue;
             }
 
-            if (!quantizedWeights.TryGetValue(weight.Name, out var w))
+            folded.UnionWith(chain);
+            if (!quantizedWeights.TryGetValue(weightName, out var w))
             {
-                var rows = checked((int)weight.Dims[0]);
-                var cols = checked((int)weight.Dims[1]);
-                var values = SpladeHeadGraph.ReadFloats(weight, rows * cols);
+                var (values, rows, cols) = constant.Value;
                 var (q, scales) = QuantizeWeights(values, rows, cols, perChannel);
-                w = (AddInitializer(graph, weight.Name + Suffix, q, rows, cols),
-                     AddInitializer(graph, weight.Name + "_scale", scales, perChannel ? [cols] : []),
-                     AddInitializer(graph, weight.Name + "_zero_point", new sbyte[scales.Length], perChannel ? [cols] : []));
-                quantizedWeights[weight.Name] = w;
+                w = (AddInitializer(graph, weightName + Suffix, q, rows, cols),
+                     AddInitializer(graph, weightName + "_scale", scales, perChannel ? [cols] : []),
+                     AddInitializer(graph, weightName + "_zero_point", new sbyte[scales.Length], perChannel ? [cols] : []));
+                quantizedWeights[weightName] = w;
                 before += 4L * values.Length;
                 after += q.Length + (5L * scales.Length);
             }
@@ -111,7 +136,8 @@ internal static class Int8MatMulQuantizer
 
         graph.Node.Clear();
         graph.Node.AddRange(rewritten);
-        RemoveUnusedInitializers(graph, quantizedWeights.Keys);
+        RemoveDeadNodes(graph, folded);
+        RemoveUnusedInitializers(graph, quantizedWeights.Keys.Concat(folded.SelectMany(n => n.Input)));
         return new Int8QuantizationResult(count, kept, before, after);
     }
 
@@ -158,6 +184,27 @@ internal static class Int8MatMulQuantizer
         tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
         graph.Initializer.Add(tensor);
         return name;
+    }
+
+    /// <summary>
+    /// Removes the nodes of <paramref name="candidates"/> (the computations of folded weights) whose outputs nothing
+    /// reads any more, repeatedly, so a chain such as <c>Sub -&gt; Transpose</c> goes as a whole.
+    /// </summary>
+    private static void RemoveDeadNodes(GraphProto graph, HashSet<NodeProto> candidates)
+    {
+        bool removed;
+        do
+        {
+            var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+            var dead = graph.Node.Where(n => candidates.Contains(n) && !n.Output.Any(used.Contains)).ToList();
+            foreach (var node in dead)
+            {
+                graph.Node.Remove(node);
+            }
+
+            removed = dead.Count > 0;
+        }
+        while (removed);
     }
 
     /// <summary>Drops the float weights that no node reads any more (also from the graph inputs of old exports).</summary>

@@ -15,12 +15,13 @@ internal static class Int8ModelFolder
     /// <param name="target">The int8 folder to write; must not be the source.</param>
     /// <param name="keepFloat">MatMul node or weight names to keep in float.</param>
     /// <param name="perChannel">One weight scale per output column (default) or per matrix.</param>
+    /// <param name="floatDownProjections">Keep feed-forward output projections in float (see <see cref="Int8MatMulQuantizer.Apply"/>).</param>
     /// <returns>What was quantized, or null when the folder was already up to date.</returns>
     /// <exception cref="ArgumentException">The target is the source folder.</exception>
     /// <exception cref="DirectoryNotFoundException">The source folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">The source folder has no ONNX file or tokenizer.</exception>
     /// <exception cref="InvalidDataException">The graph cannot be read or quantized.</exception>
-    public static Int8QuantizationResult? BuildIfNeeded(string source, string target, IReadOnlySet<string>? keepFloat = null, bool perChannel = true)
+    public static Int8QuantizationResult? BuildIfNeeded(string source, string target, IReadOnlySet<string>? keepFloat = null, bool perChannel = true, bool floatDownProjections = false)
     {
         var files = SpladeModelFolder.Resolve(source);
         if (string.Equals(Path.GetFullPath(source).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
@@ -29,7 +30,7 @@ internal static class Int8ModelFolder
         }
 
         keepFloat ??= new HashSet<string>();
-        var key = SourceKey(files, keepFloat, perChannel);
+        var key = SourceKey(files, keepFloat, perChannel, floatDownProjections);
         if (EmbeddedModelBuilder.IsIntact(target, key))
         {
             return null;
@@ -69,7 +70,7 @@ internal static class Int8ModelFolder
                 throw new InvalidDataException($"'{files.ModelPath}' is not a readable ONNX model: {e.Message}", e);
             }
 
-            var result = Int8MatMulQuantizer.Apply(model, keepFloat, perChannel);
+            var result = Int8MatMulQuantizer.Apply(model, keepFloat, perChannel, floatDownProjections);
             EmbeddedModelBuilder.WriteAtomically(Path.Combine(target, EmbeddedModelBuilder.ModelFileName), temp =>
             {
                 using var stream = File.Create(temp);
@@ -82,7 +83,7 @@ internal static class Int8ModelFolder
     }
 
     /// <summary>What an int8 folder is built from: this tool, the source model's files and the settings (no path).</summary>
-    private static string SourceKey(SpladeModelFolder files, IReadOnlySet<string> keepFloat, bool perChannel)
+    private static string SourceKey(SpladeModelFolder files, IReadOnlySet<string> keepFloat, bool perChannel, bool floatDownProjections)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         EmbeddedModelBuilder.AppendFile(hash, typeof(Int8MatMulQuantizer).Assembly.Location);
@@ -99,7 +100,7 @@ internal static class Int8ModelFolder
         {
             EmbeddedModelBuilder.AppendFile(hash, files.ModelPath);
         }
-        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"int8 per-channel={perChannel} keep={string.Join(",", keepFloat.Order(StringComparer.Ordinal))}"));
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"int8 per-channel={perChannel} float-down-projections={floatDownProjections} keep={string.Join(",", keepFloat.Order(StringComparer.Ordinal))}"));
         return "sha256:" + Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 }

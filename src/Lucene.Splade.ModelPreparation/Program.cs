@@ -34,6 +34,10 @@ internal sealed class EmbeddedCommand : Command<EmbeddedCommand.Settings>
         [DefaultValue("calibrated")]
         public string Head { get; init; } = "calibrated";
 
+        [CommandOption("--int8")]
+        [Description("Quantize the graph's MatMuls to int8 (encoder and tied decoder; feed-forward output projections stay in float).")]
+        public bool Int8 { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(MiniLm) ? ValidationResult.Error("--minilm is required.")
             : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out is required.")
@@ -45,7 +49,7 @@ internal sealed class EmbeddedCommand : Command<EmbeddedCommand.Settings>
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var built = EmbeddedModelBuilder.BuildIfNeeded(settings.MiniLm, settings.Out, EmbeddedHeadChoice.Parse(settings.Head));
+            var built = EmbeddedModelBuilder.BuildIfNeeded(settings.MiniLm, settings.Out, EmbeddedHeadChoice.Parse(settings.Head), settings.Int8);
             if (built)
             {
                 AnsiConsole.MarkupLineInterpolated($"Built [bold]{Path.GetFullPath(settings.Out)}[/] ({settings.Head} head) in {started.Elapsed.TotalSeconds:0.0} s.");
@@ -81,6 +85,10 @@ internal sealed class Int8Command : Command<Int8Command.Settings>
         [Description("Comma list of MatMul node (or weight) names to keep in float.")]
         public string? KeepFloat { get; init; }
 
+        [CommandOption("--float-down-projections")]
+        [Description("Keep MatMuls whose weight has more rows than columns (feed-forward output projections) in float: more accurate, a little slower.")]
+        public bool FloatDownProjections { get; init; }
+
         [CommandOption("--per-tensor")]
         [Description("One weight scale per matrix instead of one per output column.")]
         public bool PerTensor { get; init; }
@@ -96,7 +104,7 @@ internal sealed class Int8Command : Command<Int8Command.Settings>
         try
         {
             var keep = (settings.KeepFloat ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-            var result = Int8ModelFolder.BuildIfNeeded(settings.Model, settings.Out, keep, perChannel: !settings.PerTensor);
+            var result = Int8ModelFolder.BuildIfNeeded(settings.Model, settings.Out, keep, perChannel: !settings.PerTensor, settings.FloatDownProjections);
             if (result is null)
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{Path.GetFullPath(settings.Out)}[/] is intact and up to date.");

@@ -26,6 +26,9 @@ internal static class SpladeHeadGraph
 
     private const string Prefix = "splade_head/";
 
+    /// <summary>The calibrated head's MatMul of the hidden states with the embedding covariance (the z-score's scale).</summary>
+    public const string CovarianceMatMulName = Prefix + "u_cov/MatMul";
+
     /// <summary>Appends the calibrated tied-decoder head (see <see cref="EmbeddedCalibration"/>).</summary>
     /// <param name="model">The encoder; modified in place.</param>
     /// <param name="threshold">The z-score below which a term gets no weight.</param>

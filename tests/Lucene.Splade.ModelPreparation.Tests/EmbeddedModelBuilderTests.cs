@@ -216,6 +216,36 @@ public sealed class EmbeddedModelBuilderTests
     }
 
     [Test]
+    public void TheInt8FolderQuantizesAllButTheFeedForwardOutputsAndTheCovarianceAndKeepsTheWeights()
+    {
+        var folder = Path.Combine(BuildTestSupport.Root, "int8");
+        Assert.That(EmbeddedModelBuilder.BuildIfNeeded(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Calibrated, int8: true), Is.True);
+        Assert.That(ModelFolderManifest.TryLoad(folder)!.Source, Is.Not.EqualTo(ModelFolderManifest.TryLoad(BuildTestSupport.Folder)!.Source), "float and int8 folders are different builds");
+        Assert.That(File.ReadAllText(Path.Combine(folder, SpladeModelConfig.FileName)), Does.Contain("int8"));
+
+        var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, EmbeddedModelBuilder.ModelFileName))).Graph;
+        var initializers = graph.Initializer.ToDictionary(t => t.Name);
+        var floatMatMuls = graph.Node.Where(n => n.OpType == "MatMul" && initializers.ContainsKey(n.Input[1])).ToList();
+        Assert.That(graph.Node.Count(n => n.OpType == "MatMulInteger"), Is.EqualTo(31), "24 attention and 6 feed-forward input projections, and the vocabulary projection");
+        Assert.That(floatMatMuls.Select(n => n.Name), Has.Exactly(1).EqualTo(SpladeHeadGraph.CovarianceMatMulName));
+        Assert.That(floatMatMuls.Where(n => n.Name != SpladeHeadGraph.CovarianceMatMulName).Select(n => initializers[n.Input[1]].Dims.ToArray()).ToList(),
+            Has.Count.EqualTo(6).And.All.EqualTo(new long[] { 1536, 384 }), "the feed-forward output projections stay in float");
+        Assert.That(graph.Node.Select(n => n.Name), Has.None.StartsWith("splade_head/decoder"), "the tied decoder (E - mean)^T was folded into an int8 constant");
+
+        // Close to the float graph: the same leading terms, about as many of them.
+        var ids = BuildTestSupport.Tokenize("Aspirin lowers the risk of a second heart attack in patients with coronary disease.");
+        using var single = new InferenceSession(Path.Combine(BuildTestSupport.Folder, EmbeddedModelBuilder.ModelFileName));
+        using var quantized = new InferenceSession(Path.Combine(folder, EmbeddedModelBuilder.ModelFileName));
+        var expected = SparseVector.FromDense(BuildTestSupport.Run(single, "splade_weights", ids).Values);
+        var actual = SparseVector.FromDense(BuildTestSupport.Run(quantized, "splade_weights", ids).Values);
+        var expectedTop = expected.ByDescendingWeight().Take(10).Select(e => e.TermId).ToHashSet();
+        Assert.That(actual.ByDescendingWeight().Take(10).Count(e => expectedTop.Contains(e.TermId)), Is.GreaterThanOrEqualTo(8));
+        Assert.That(actual.Count, Is.InRange(expected.Count * 0.9, expected.Count * 1.1));
+        var (top, topFloat) = (actual.ByDescendingWeight().First().Weight, expected.ByDescendingWeight().First().Weight);
+        Assert.That(top, Is.Not.EqualTo(topFloat).And.EqualTo(topFloat).Within(10).Percent, "int8 arithmetic, close to the float result");
+    }
+
+    [Test]
     public void CapitalOfFranceHasLiteralTermsAndExpansions()
     {
         var vocabulary = Vocabulary.Load(Path.Combine(BuildTestSupport.Folder, EmbeddedModelBuilder.VocabularyFileName));

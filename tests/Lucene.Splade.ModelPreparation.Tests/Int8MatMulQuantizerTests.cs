@@ -160,6 +160,73 @@ public sealed class Int8MatMulQuantizerTests
         }
     }
 
+    [Test]
+    public void ATiedDecoderComputedFromConstantsIsFoldedQuantizedAndItsChainRemoved()
+    {
+        // The heads' decoder: y = x (E - mean)^T, with E [cols, 16] also read by another node (the embedding lookup).
+        var embedding = RandomMatrix(Cols, Inner, seed: 11);
+        var mean = RandomMatrix(1, Inner, seed: 12);
+        var graph = new GraphProto { Name = "tied" };
+        graph.Input.Add(Value("x", -1, Inner));
+        graph.Output.Add(Value("y", -1, Cols));
+        graph.Output.Add(Value("e_copy", Cols, Inner));
+        graph.Initializer.Add(Tensor("E", embedding, Cols, Inner));
+        graph.Initializer.Add(Tensor("mean", mean, Inner));
+        graph.Node.Add(Node("Sub", "centre", ["E", "mean"], "E_centred"));
+        var transpose = Node("Transpose", "flip", ["E_centred"], "E_t");
+        transpose.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 1, 0 } });
+        graph.Node.Add(transpose);
+        graph.Node.Add(Node("MatMul", "decoder", ["x", "E_t"], "y"));
+        graph.Node.Add(Node("Identity", "other_reader", ["E"], "e_copy"));
+        var model = new ModelProto { IrVersion = 8, Graph = graph, ProducerName = "test" };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        var input = RandomMatrix(3, Inner, seed: 13);
+        var expected = Run(model, input);
+
+        var result = Int8MatMulQuantizer.Apply(model);
+        var actual = Run(model, input);
+
+        Assert.That(result.Quantized, Is.EqualTo(1));
+        Assert.That(model.Graph.Node.Select(n => n.OpType), Has.None.EqualTo("Sub").And.None.EqualTo("Transpose").And.None.EqualTo("MatMul"));
+        Assert.That(model.Graph.Initializer.Select(t => t.Name), Has.Some.EqualTo("E").And.None.EqualTo("mean"), "E is still read; the mean is not");
+        Assert.That(actual["e_copy"], Is.EqualTo(expected["e_copy"]));
+
+        // The folded weight is (E - mean)^T: the int8 result matches a reference quantized from it.
+        var weight = new float[Inner * Cols];
+        for (var r = 0; r < Cols; r++)
+        {
+            for (var c = 0; c < Inner; c++)
+            {
+                weight[(c * Cols) + r] = embedding[(r * Inner) + c] - mean[c];
+            }
+        }
+
+        var reference = ReferenceInt8(input, 3, Inner, weight, Cols);
+        for (var i = 0; i < reference.Length; i++)
+        {
+            Assert.That(actual["y"][i], Is.EqualTo(reference[i]).Within(1e-4 * (1 + Math.Abs(reference[i]))), $"y[{i}]");
+            Assert.That(actual["y"][i], Is.EqualTo(expected["y"][i]).Within(0.03 * expected["y"].Max(Math.Abs)), $"y[{i}] against float");
+        }
+    }
+
+    [Test]
+    public void AMatMulWhoseWeightIsComputedFromAnInputStaysInFloat()
+    {
+        var graph = new GraphProto { Name = "dynamic" };
+        graph.Input.Add(Value("x", -1, Inner));
+        graph.Input.Add(Value("w", Cols, Inner));
+        graph.Output.Add(Value("y", -1, Cols));
+        graph.Node.Add(Node("Transpose", "flip", ["w"], "w_t"));
+        graph.Node.Add(Node("MatMul", "mm", ["x", "w_t"], "y"));
+        var model = new ModelProto { IrVersion = 8, Graph = graph, ProducerName = "test" };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+
+        var result = Int8MatMulQuantizer.Apply(model);
+
+        Assert.That(result.Quantized, Is.Zero);
+        Assert.That(model.Graph.Node.Select(n => n.OpType), Is.EqualTo(new[] { "Transpose", "MatMul" }));
+    }
+
     /// <summary>x [n, 16] feeds two MatMuls with constant weights: y1 = x w1, y2 = x w2.</summary>
     private static (ModelProto Model, float[] W1, float[] W2) TwoMatMulsOnOneInput(int seed)
     {
