@@ -64,7 +64,7 @@ public sealed class ExplainTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Output);
         Assert.That(run.Output, Does.Contain("query w").And.Contain("adds").And.Contain("total").And.Contain("literal"));
-        Assert.That(run.Output, Does.Match(@"Hybrid \(zscore-w0\.20\): fused rank \d+ \(score [0-9.]+\) from BM25 rank \d+ \(score [0-9.]+\) and SPLADE rank \d+"), "the hybrid part: both ranks and the fused one");
+        Assert.That(run.Output, Does.Match(@"Hybrid \(" + System.Text.RegularExpressions.Regex.Escape(Lucene.Splade.Search.HybridFusion.Default.Name) + @"\): fused rank \d+ \(score [0-9.]+\) from BM25 rank \d+ \(score [0-9.]+\) and SPLADE rank \d+"), "the hybrid part: both ranks and the fused one");
         var total = run.Output.Split('\n').Single(l => l.Contains("total", StringComparison.Ordinal) && l.Contains('│')).Split('│', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
         var score = System.Text.RegularExpressions.Regex.Match(run.Output, @"SPLADE score ([0-9.]+)").Groups[1].Value;
         Assert.That(total, Is.EqualTo(score));
