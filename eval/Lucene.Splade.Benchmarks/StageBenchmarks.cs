@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -27,6 +28,7 @@ namespace Lucene.Splade.Benchmarks;
 /// <c>splade-prepare int8</c>). Batches are the encoder's: sorted by length, <see cref="BatchSize"/> texts each.
 /// </remarks>
 [MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)] // calls of seconds: no pilot stage
 public class StageBenchmarks
 {
     /// <summary>Passages encoded per benchmark call.</summary>

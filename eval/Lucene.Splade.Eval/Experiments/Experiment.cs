@@ -160,11 +160,11 @@ internal sealed class Experiment
 
         // Efficiency needs the model live: done after the runs, so a failure here never costs the effectiveness figures.
         DocumentEncodingTiming? docTiming = null;
-        LatencyStats? queryEncoding = null;
+        LatencyStats? queryEncoding = null, shortQueryEncoding = null;
         if (encoded is not null && _model is not null)
         {
             docTiming = TimeDocumentEncoding(corpus, options.TimingDocuments, spladeIndex!);
-            queryEncoding = TimeQueryEncoding(queries, options.TimingQueries);
+            (queryEncoding, shortQueryEncoding) = TimeQueryEncoding(queries, options.TimingQueries);
         }
 
         SparsityInfo? sparsity = null;
@@ -197,6 +197,7 @@ internal sealed class Experiment
             encoded?.Documents.FromCache ?? false,
             docTiming,
             queryEncoding,
+            shortQueryEncoding,
             bm25Index,
             spladeIndex,
             quantizationSeconds,
@@ -315,25 +316,35 @@ internal sealed class Experiment
             texts.Length / encodeSeconds, tokenizationSeconds / total, modelSeconds / total, indexingSeconds / total);
     }
 
-    private LatencyStats? TimeQueryEncoding(IReadOnlyList<CorpusQuery> queries, int sample)
+    /// <summary>Query encoding latency, one query at a time after a warm-up: all timed queries, and those shorter than <see cref="ShortQueryPieces"/> word pieces.</summary>
+    private (LatencyStats? All, LatencyStats? Short) TimeQueryEncoding(IReadOnlyList<CorpusQuery> queries, int sample)
     {
         if (sample <= 0 || queries.Count == 0)
         {
-            return null;
+            return (null, null);
         }
 
         var encoder = _model!.QueryEncoder; // the encoder the run's queries came from: the model, or inference-free
         _ = encoder.EncodeQuery(queries[0].Text); // warm-up
         var times = new List<double>();
+        var shortTimes = new List<double>();
         foreach (var query in queries.Take(sample))
         {
             var start = Stopwatch.GetTimestamp();
             _ = encoder.EncodeQuery(query.Text);
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            times.Add(ms);
+            if (_model.Tokenizer.Encode(query.Text, ShortQueryPieces + 3).Length - 2 < ShortQueryPieces)
+            {
+                shortTimes.Add(ms);
+            }
         }
 
-        return LatencyStats.From(times);
+        return (LatencyStats.From(times), shortTimes.Count == 0 ? null : LatencyStats.From(shortTimes));
     }
+
+    /// <summary>Queries with fewer word pieces than this (special tokens not counted) are "short" in the report.</summary>
+    internal const int ShortQueryPieces = 16;
 }
 
 /// <summary>An experiment's BM25 and SPLADE runs on the evaluated split and its judgments.</summary>

@@ -76,6 +76,7 @@ internal sealed record EfficiencyInfo(
     bool CorpusFromCache,
     DocumentEncodingTiming? DocumentEncoding,
     LatencyStats? QueryEncoding,
+    LatencyStats? ShortQueryEncoding,
     IndexInfo? Bm25Index,
     IndexInfo? SpladeIndex,
     double QuantizationSeconds,

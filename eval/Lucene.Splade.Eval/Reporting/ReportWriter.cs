@@ -88,6 +88,11 @@ internal static class ReportWriter
             s.AppendLine($"| query encoding{(r.Model?.QueryEncoder is QueryEncoderNames.InferenceFree ? " (inference-free: tokenization + weight lookup)" : "")}, one thread ({qe.Queries} queries) | mean {F(qe.MeanMs, "0.00")} ms, p50 {F(qe.P50Ms, "0.00")}, p95 {F(qe.P95Ms, "0.00")}, p99 {F(qe.P99Ms, "0.00")} ms |");
         }
 
+        if (e.ShortQueryEncoding is { } sq)
+        {
+            s.AppendLine($"| query encoding, short queries (under {Experiment.ShortQueryPieces} word pieces; {sq.Queries} of them) | mean {F(sq.MeanMs, "0.00")} ms, p50 {F(sq.P50Ms, "0.00")}, p95 {F(sq.P95Ms, "0.00")}, p99 {F(sq.P99Ms, "0.00")} ms |");
+        }
+
         foreach (var index in new[] { e.Bm25Index, e.SpladeIndex }.OfType<IndexInfo>())
         {
             s.AppendLine($"| index `{index.Field}`: size on disk / build time / throughput | {Mib(index.SizeBytes)} / {F(index.Seconds, "0.00")} s / {F(index.DocumentsPerSecond, "0")} docs/s |");

@@ -22,6 +22,10 @@ public sealed class TokenizerJsonTests
 
     private string Write(JsonObject json) => TokenizerJsonFixture.Write(Path.Combine(_folder, "tokenizer.json"), json);
 
+    private WordPieceTokenizer Read(JsonObject json) => WordPieceTokenizer.LoadTokenizerJson(Write(json));
+
+    private WordPieceTokenizerOptions TokenizerJsonFileOptions(Vocabulary vocabulary) => TokenizerJsonFile.Read(Write(TokenizerJsonFixture.Create(vocabulary))).Options;
+
     [Test]
     public void SettingsComeFromTheNormalizerAndTheSpecialTokensFromThePostProcessor()
     {
@@ -179,6 +183,53 @@ public sealed class TokenizerJsonTests
         File.WriteAllText(Path.Combine(_folder, "tokenizer.json"), "{ \"model\": ");
         Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Path.Combine(_folder, "tokenizer.json")), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not valid JSON"));
         Assert.That(() => WordPieceTokenizer.LoadTokenizerJson(Path.Combine(_folder, "missing.json")), Throws.InstanceOf<FileNotFoundException>());
+    }
+
+    [Test]
+    public void SchemaViolationsNameThePartAndThePath()
+    {
+        var noModel = TokenizerJsonFixture.Create(Cased);
+        noModel.Remove("model");
+        var untyped = TokenizerJsonFixture.Create(Cased);
+        untyped["model"]!.AsObject().Remove("type");
+        var modelNotObject = TokenizerJsonFixture.Create(Cased);
+        modelNotObject["model"] = "WordPiece";
+        var negative = TokenizerJsonFixture.Create(Cased);
+        negative["model"]!["vocab"]!["Hello"] = -1;
+        var idNotNumber = TokenizerJsonFixture.Create(Cased);
+        idNotNumber["model"]!["vocab"]!["Hello"] = "seven";
+        var noNormalizer = TokenizerJsonFixture.Create(Cased);
+        noNormalizer["normalizer"] = null;
+        var untypedPreTokenizer = TokenizerJsonFixture.Create(Cased);
+        untypedPreTokenizer["pre_tokenizer"]!.AsObject().Remove("type");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => Read(noModel), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("has no \"model\"").And.Message.Contains("tokenizer.json"));
+            Assert.That(() => Read(untyped), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("describes a (untyped) model"));
+            Assert.That(() => Read(modelNotObject), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("\"model\" is a String, not an object"));
+            Assert.That(() => Read(negative), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("'Hello' has the negative id -1"));
+            Assert.That(() => Read(idNotNumber), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("does not follow the tokenizer.json schema"));
+            Assert.That(() => Read(noNormalizer), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("has the normalizer none;"));
+            Assert.That(() => Read(untypedPreTokenizer), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("has the pre-tokenizer (untyped);"));
+        });
+    }
+
+    [Test]
+    public void BertProcessingWithoutItsPairsFallsBackToBertsTokensAndAnAbsentMaskStaysUnset()
+    {
+        var json = TokenizerJsonFixture.Create(Cased, templateProcessing: false);
+        json["post_processor"]!["cls"] = new JsonArray();
+        json["post_processor"]!["sep"] = "[SEP]";
+        var tokenizer = WordPieceTokenizer.LoadTokenizerJson(Write(json));
+
+        Assert.That(tokenizer.ClsId, Is.EqualTo(Cased.TryGetId("[CLS]", out var cls) ? cls : -1));
+        Assert.That(tokenizer.SepId, Is.EqualTo(Cased.TryGetId("[SEP]", out var sep) ? sep : -1));
+
+        var withoutMask = Vocabulary.FromTokens(Cased.Tokens.Select(t => t == "[MASK]" ? "[MASKED]" : t));
+        var options = TokenizerJsonFileOptions(withoutMask);
+        Assert.That(options.MaskToken, Is.Null, "a vocabulary without [MASK] has no mask token");
+        Assert.That(TokenizerJsonFileOptions(Cased).MaskToken, Is.EqualTo("[MASK]"));
     }
 
     [Test]

@@ -161,6 +161,16 @@ public sealed class WordPieceTokenizerTests
             Assert.That(_uncased.Tokenize("$5"), Is.EqualTo(new[] { "$", "5" }));
             Assert.That(_uncased.Tokenize("snake_case"), Is.EqualTo(new[] { "snake", "_", "case" }));
             Assert.That(_uncased.Tokenize("½ ²"), Is.EqualTo(new[] { "½", "²" }));
+
+            // Outside ASCII, Unicode's punctuation categories decide: a dash (Pd) and a connector (Pc) split words too.
+            var dash = _uncased.Tokenize("pre\u2013war");
+            var connector = _uncased.Tokenize("pre\u203Fwar");
+            Assert.That(dash, Has.Count.EqualTo(3));
+            Assert.That(dash.First(), Is.EqualTo("pre"));
+            Assert.That(dash.Last(), Is.EqualTo("war"));
+            Assert.That(connector, Has.Count.EqualTo(3));
+            Assert.That(connector.First(), Is.EqualTo("pre"));
+            Assert.That(connector.Last(), Is.EqualTo("war"));
         });
     }
 
