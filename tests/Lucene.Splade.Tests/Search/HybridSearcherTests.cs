@@ -23,6 +23,7 @@ public sealed class HybridSearcherTests
     private const string Body = "body";
     private const string Splade = "splade";
     private const string Group = "group";
+    private const string Id = "id";
 
     private static readonly string[] Words = ["river", "bank", "money", "loan", "water", "fish", "boat", "rate", "city", "bridge", "stone", "gold"];
 
@@ -66,10 +67,11 @@ public sealed class HybridSearcherTests
         var similarity = SpladeSimilarity.ForFields([Splade]);
         using (var writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer) { Similarity = similarity }))
         {
-            foreach (var (text, group, _) in _documents)
+            foreach (var ((text, group, _), i) in _documents.Select((d, i) => (d, i)))
             {
                 writer.AddDocument(new Document
                 {
+                    new StringField(Id, "d" + i, Field.Store.YES),
                     new TextField(Body, text, Field.Store.YES),
                     new StringField(Group, group, Field.Store.YES),
                     SpladeField.CreateTextField(Splade, text),
@@ -205,6 +207,51 @@ public sealed class HybridSearcherTests
         Assert.That(() => new HybridSearcher(_searcher) { Depth = 0 }, Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => new HybridSearcher(_searcher) { Fusion = null! }, Throws.ArgumentNullException);
         Assert.That(plain.Search(new BooleanQuery(), new BooleanQuery(), 5).Hits, Is.Empty);
+    }
+
+    [Test]
+    public void Tuning_on_the_index_tunes_on_both_sides_hits_under_their_stored_ids()
+    {
+        var searcher = Hybrid(HybridFusion.Default, 30);
+        var queries = new[] { "river bank", "money loan", "boat" }.Select(q =>
+        {
+            // Relevant: SPLADE's hits that BM25 ranks low or misses, so the tuned weight must lean to SPLADE.
+            var bm25Top = _searcher.Search(new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body).Build(q), 5).ScoreDocs.Select(s => s.Doc).ToHashSet();
+            var judged = SpladeOracle(q, null).Select(x => x.Doc).Where(d => !bm25Top.Contains(d)).Take(3).ToDictionary(d => "d" + d, _ => 1);
+            return new LabeledQuery(q, judged);
+        }).ToList();
+
+        // The same material built here: each side's hits (single segment, so doc numbers are insertion order).
+        var material = queries.Select(q => new HybridTuningQuery(
+            _searcher.Search(new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body).Build(q.Text), 30).ScoreDocs.Select(s => ("d" + s.Doc, (double)s.Score)).ToArray(),
+            SpladeOracle(q.Text, null).Take(30).Select(x => ("d" + x.Doc, x.Score)).ToArray(),
+            q.Judgments)).ToList();
+
+        var onIndex = HybridTuner.TuneOnIndex(searcher, Id, queries);
+        var expected = HybridTuner.Tune(material);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(onIndex.Best, Is.EqualTo(expected.Best));
+            Assert.That(onIndex.BestNdcg, Is.EqualTo(expected.BestNdcg).Within(1e-9));
+            Assert.That(onIndex.BestNdcg, Is.GreaterThan(0));
+            Assert.That(onIndex.Best.SpladeWeight, Is.GreaterThan(0.5), "the judged documents are SPLADE's");
+            Assert.That(() => HybridTuner.TuneOnIndex(searcher, "nope", queries), Throws.InvalidOperationException.With.Message.Contains("has no stored 'nope' field"));
+            Assert.That(() => HybridTuner.TuneOnIndex(null!, Id, queries), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("searcher"));
+            Assert.That(() => HybridTuner.TuneOnIndex(searcher, null!, queries), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("idField"));
+            Assert.That(() => HybridTuner.TuneOnIndex(searcher, Id, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("queries"));
+            Assert.That(() => HybridTuner.TuneOnIndex(new HybridSearcher(_searcher), Id, queries), Throws.InvalidOperationException.With.Message.Contains("without query builders"));
+        });
+    }
+
+    [Test]
+    public void A_hit_prints_its_fused_score_and_both_places()
+    {
+        var hits = Hybrid(HybridFusion.Default, 100).Search("river bank", 120).Hits;
+
+        Assert.That(hits.Select(h => h.ToString()), Has.Some.Matches(@"^doc=\d+ fused=[-0-9.E]+ bm25=[0-9.E-]+@\d+ splade=[0-9.E-]+@\d+$"));
+        Assert.That(hits.Where(h => h.Bm25 is null).Select(h => h.ToString()), Has.All.Matches(@" bm25=- splade="));
+        Assert.That(hits.First().ToString(), Does.StartWith(FormattableString.Invariant($"doc={hits.First().Doc} fused={hits.First().FusedScore:G6} ")));
     }
 
     private List<(int Doc, double Score)> Oracle(string query, HybridFusion fusion, int n, int depth, string? group)

@@ -136,7 +136,29 @@ public sealed class SpladeSimilarityTests
     {
         var foreign = new Lucene.Net.Search.Similarities.BM25Similarity().ComputeWeight(1f, new CollectionStatistics("f", 10, 10, 10, 10), new TermStatistics(new Lucene.Net.Util.BytesRef("t"), 1, 1));
 
-        Assert.That(() => SpladeSimilarity.Instance.GetSimScorer(foreign, null!), Throws.ArgumentException);
+        Assert.That(() => SpladeSimilarity.Instance.GetSimScorer(foreign, null!), Throws.ArgumentException
+            .With.Property("ParamName").EqualTo("weight").And.Message.Contains("Expected a weight made by SpladeSimilarity, got BM25Stats"));
+        Assert.That(() => SpladeSimilarity.Instance.GetSimScorer(null!, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("weight"));
+    }
+
+    [Test]
+    public void ATermsExplanationIsQueryWeightTimesTfWithBothAsDetails()
+    {
+        var weight = SpladeSimilarity.Instance.ComputeWeight(1.5f, new CollectionStatistics("f", 10, 10, 10, 10));
+        weight.Normalize(queryNorm: 0.25f, topLevelBoost: 2f);
+        var scorer = SpladeSimilarity.Instance.GetSimScorer(weight, null!);
+
+        var explanation = scorer.Explain(4, new Explanation(7f, "termFreq=7"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(weight.GetValueForNormalization(), Is.EqualTo(2.25f), "the square of the query boost, as Lucene's other models");
+            Assert.That(explanation.Value, Is.EqualTo(21f), "query weight 1.5 x enclosing boost 2 x tf 7; queryNorm ignored");
+            Assert.That(explanation.Description, Is.EqualTo("score(doc=4,freq=7), query weight x tf, product of:"));
+            Assert.That(explanation.GetDetails().Select(d => (d.Value, d.Description)), Is.EqualTo(new[] { (3f, "query weight"), (7f, "termFreq=7") }));
+            Assert.That(scorer.ComputeSlopFactor(0), Is.EqualTo(1f));
+            Assert.That(scorer.ComputeSlopFactor(3), Is.EqualTo(0.25f));
+        });
     }
 
     internal static List<SparseVector> Vectors(Random random, int count, Func<Random, float> weight) =>

@@ -215,6 +215,74 @@ public sealed class TokenizerJsonTests
         });
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void SpecialTokensOtherThanBertsAreTakenFromTheFile(bool templateProcessing)
+    {
+        var renamed = Vocabulary.FromTokens(Cased.Tokens.Select(t => t switch { "[CLS]" => "[BOS]", "[SEP]" => "[EOS]", "[PAD]" => "<pad>", "[UNK]" => "<unk>", _ => t }));
+        var json = TokenizerJsonFixture.Create(renamed, templateProcessing: templateProcessing);
+        if (templateProcessing)
+        {
+            json["post_processor"]!["single"]![0]!["SpecialToken"]!["id"] = "[BOS]";
+            json["post_processor"]!["single"]![2]!["SpecialToken"]!["id"] = "[EOS]";
+        }
+        else
+        {
+            json["post_processor"]!["cls"] = new JsonArray("[BOS]", 2);
+            json["post_processor"]!["sep"] = new JsonArray("[EOS]", 3);
+        }
+
+        json["padding"] = new JsonObject { ["pad_token"] = "<pad>", ["pad_id"] = 0 };
+        json["model"]!["unk_token"] = "<unk>";
+
+        var tokenizer = Read(json);
+
+        Assert.That((tokenizer.ClsId, tokenizer.SepId, tokenizer.PadId, tokenizer.UnknownId), Is.EqualTo((2, 3, 0, 1)));
+    }
+
+    [Test]
+    public void OptionalPartsThatAreAbsentOrOfAnotherTypeAreIgnored()
+    {
+        var noPrefix = TokenizerJsonFixture.Create(Cased);
+        noPrefix["model"]!.AsObject().Remove("continuing_subword_prefix");
+        var textLimit = TokenizerJsonFixture.Create(Cased);
+        textLimit["model"]!["max_input_chars_per_word"] = "7";
+        var nullAdded = TokenizerJsonFixture.Create(Cased);
+        nullAdded["added_tokens"] = null;
+        var noSingle = TokenizerJsonFixture.Create(Cased);
+        noSingle["post_processor"]!["single"] = "[CLS] $A [SEP]"; // not the array of pieces the schema has
+        var numericType = TokenizerJsonFixture.Create(Cased);
+        numericType["pre_tokenizer"]!["type"] = 5;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Read(noPrefix).Tokenize("unaffable"), Is.EqualTo(new[] { "un", "##aff", "##able" }), "'##' by default");
+            Assert.That(TokenizerJsonFile.Read(Write(textLimit)).Options.MaxInputCharsPerWord, Is.EqualTo(new WordPieceTokenizerOptions().MaxInputCharsPerWord));
+            Assert.That(Read(nullAdded).Vocabulary.Count, Is.EqualTo(Cased.Count));
+            Assert.That(Read(noSingle).ClsId, Is.EqualTo(2), "BERT's [CLS] when the template has no single-sequence form it can read");
+            Assert.That(() => Read(numericType), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("has the pre-tokenizer (untyped);"));
+        });
+    }
+
+    [Test]
+    public void IdsMustRunFromZeroWithoutAGapEvenWhenTheLastIdIsTheCount()
+    {
+        var json = TokenizerJsonFixture.Create(Cased);
+        json["model"]!["vocab"]!["Hello"] = Cased.Count; // ids 0..Count, 5 missing: as many entries as ids to Count - 1
+
+        Assert.That(() => Read(json), Throws.InstanceOf<InvalidDataException>()
+            .With.Message.Contains($"the ids do not run from 0 to {Cased.Count - 1} (id {Cased.Count} for 'Hello')"));
+    }
+
+    [Test]
+    public void SpecialTokensMissingFromTheVocabularyNameTheFile()
+    {
+        var json = TokenizerJsonFixture.Create(Cased);
+        json["model"]!["unk_token"] = "<unk>";
+
+        Assert.That(() => Read(json), Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("Tokenizer file '").And.Message.Contains("'<unk>' is not in the vocabulary"));
+    }
+
     [Test]
     public void BertProcessingWithoutItsPairsFallsBackToBertsTokensAndAnAbsentMaskStaysUnset()
     {

@@ -91,7 +91,7 @@ public sealed class WordPieceTokenizerTests
                 Throws.ArgumentException.With.Message.Contains("<unk>"));
             Assert.That(
                 () => WordPieceTokenizer.Create(TokenizerFixtures.CasedVocabulary, new WordPieceTokenizerOptions { ClsToken = "" }),
-                Throws.ArgumentException);
+                Throws.ArgumentException.With.Message.StartsWith("ClsToken must not be empty."));
         });
     }
 
@@ -134,6 +134,29 @@ public sealed class WordPieceTokenizerTests
             Assert.That(_uncased.Encode("[PAD][UNK][CLS]", 512), Is.EqualTo(new[] { Cls, Pad, Unk, Cls, Sep }));
             Assert.That(_uncased.Tokenize("[mask]"), Is.EqualTo(new[] { "[", "mask", "]" }));
         });
+    }
+
+    [Test]
+    public void CapitalIWithDotLowercasesToTwoCodePointsWhenAccentsAreKept()
+    {
+        // Rust's to_lowercase (Hugging Face's normalizer) maps U+0130 to "i" + U+0307; with accent stripping the dot
+        // is gone before lowercasing, so only a lowercasing model that keeps accents sees this.
+        var vocabulary = Vocabulary.FromTokens(TokenizerFixtures.CasedVocabulary.Tokens.Append("i\u0307").Append("i\u0307stanbul"));
+        var keepAccents = WordPieceTokenizer.Create(vocabulary, new WordPieceTokenizerOptions { LowerCase = true, StripAccents = false });
+
+        Assert.That(keepAccents.Tokenize("\u0130"), Is.EqualTo(new[] { "i\u0307" }));
+        Assert.That(keepAccents.Tokenize("\u0130stanbul"), Is.EqualTo(new[] { "i\u0307stanbul" }));
+    }
+
+    [Test]
+    public void CompatibilityIdeographsAreWordsOfTheirOwn()
+    {
+        // U+F900 is the first CJK compatibility ideograph (Hugging Face's range starts there); it decomposes to U+8C48.
+        var pieces = _uncased.Tokenize("a\uF900b");
+
+        Assert.That(pieces, Has.Count.EqualTo(3));
+        Assert.That(pieces.First(), Is.EqualTo("a"));
+        Assert.That(pieces.Last(), Is.EqualTo("b"));
     }
 
     [Test]
