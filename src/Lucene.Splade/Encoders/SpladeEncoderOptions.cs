@@ -43,7 +43,8 @@ public sealed class SpladeEncoderOptions
     /// Upper bound on the size of one call's logits tensor (<c>batch x length x vocabulary x 4</c> bytes), which the
     /// library pools for MLM-logit graphs and which graphs that pool themselves hold in memory (often several such
     /// tensors at once); batches are split to stay below it. It bounds the memory one call takes, at some cost in
-    /// throughput for small values. Default 256 MiB (8 texts of 256 word pieces with a 30,522-term vocabulary).
+    /// throughput for small values. Default 32 MiB (1 text of 256 word pieces with a 30,522-term vocabulary, 16 of 16):
+    /// the embedded graph holds about four such tensors in a call, and on a CPU batching long texts gains little.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public long MaxLogitsBytes
@@ -54,7 +55,7 @@ public sealed class SpladeEncoderOptions
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxLogitsBytes));
             field = value;
         }
-    } = 256L << 20;
+    } = 32L << 20;
 
     /// <summary>Threads ONNX Runtime uses inside one call. Default: ONNX Runtime's choice (all cores).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
