@@ -42,7 +42,7 @@ public class StageBenchmarks
     private QuantizedVector[] _frequencies = [];
     private readonly SpladeIndexingOptions _indexing = SpladeIndexingOptions.Default;
 
-    /// <summary>Texts per model call: 2, what the encoder's default logits bound gives for texts of 256 word pieces.</summary>
+    /// <summary>Texts per model call, the same for the raw and the library benchmarks.</summary>
     [Params(2)]
     public int BatchSize { get; set; }
 
