@@ -25,7 +25,7 @@ internal sealed class SearchCommand(IAnsiConsole console) : Command<SearchComman
         public string EngineName { get; init; } = "hybrid";
 
         [CommandOption("--fusion <FUSION>")]
-        [Description("How hybrid fuses the two rankings: default (the library's HybridFusion.Default: min-max, SPLADE weight 0.2), minmax or zscore (a weighted sum of normalized scores, with --splade-weight), or rrf (reciprocal rank fusion, with --rrf-k).")]
+        [Description("How hybrid fuses the two rankings: default (the library's HybridFusion.Default: min-max, SPLADE weight 0.25), minmax or zscore (a weighted sum of normalized scores, with --splade-weight), or rrf (reciprocal rank fusion, with --rrf-k).")]
         [DefaultValue("default")]
         public string Fusion { get; init; } = "default";
 
