@@ -41,6 +41,11 @@ def load_bert_state(path: str) -> tuple[dict[str, torch.Tensor], BertShape]:
         raise OnnxModelError(f"cannot read ONNX model '{path}': {e}") from e
 
     graph = model.graph
+    quantized = sorted({n.op_type for n in graph.node if n.op_type in ("MatMulInteger", "DynamicQuantizeLinear", "QLinearMatMul", "MatMulIntegerToFloat")})
+    if quantized:
+        raise OnnxModelError(f"'{path}' is a quantized graph ({', '.join(quantized)}): training rebuilds the encoder from "
+                             "float weights; pass the float model folder (the build writes the embedded default's as "
+                             "src/Lucene.Splade.Embedded/obj/models/minilm-l6-splade-fp32)")
     inits = {i.name: i for i in graph.initializer}
     consumers: dict[str, list[onnx.NodeProto]] = {}
     for node in graph.node:

@@ -30,17 +30,21 @@ EMBEDDED_MODELS = os.path.join(REPOSITORY, "src", "Lucene.Splade.Embedded", "obj
 
 
 def default_encoder(models: str = EMBEDDED_MODELS) -> str | None:
-    """The embedded default model's folder, which building the solution writes under src/Lucene.Splade.Embedded.
+    """The embedded default's float folder, which building the solution writes under src/Lucene.Splade.Embedded.
 
-    Only a folder with the calibrated tied-embedding head qualifies: its encoder is all-MiniLM-L6-v2 untouched, while a
-    trained head's folder may hold encoder layers trained with it, which must not become the frozen base of another run."""
-    folder = os.path.join(models, "minilm-l6-splade")
-    config = os.path.join(folder, "splade_config.json")
-    if not os.path.isfile(os.path.join(folder, "model.onnx")) or not os.path.isfile(config):
-        return None
-    with open(config, encoding="utf-8") as f:
-        description = json.load(f).get("description") or ""
-    return folder if "tied-embedding SPLADE head" in description else None
+    Only a float folder with the calibrated tied-embedding head qualifies: its encoder is all-MiniLM-L6-v2 untouched.
+    A trained head's folder may hold encoder layers trained with it, and the packaged default's MatMuls are int8;
+    neither must become the frozen base of another run. The build writes the float one as ``minilm-l6-splade-fp32``."""
+    for name in ("minilm-l6-splade-fp32", "minilm-l6-splade"):
+        folder = os.path.join(models, name)
+        config = os.path.join(folder, "splade_config.json")
+        if not os.path.isfile(os.path.join(folder, "model.onnx")) or not os.path.isfile(config):
+            continue
+        with open(config, encoding="utf-8") as f:
+            description = json.load(f).get("description") or ""
+        if "tied-embedding SPLADE head" in description and "int8" not in description:
+            return folder
+    return None
 
 
 def resolve_encoder(path: str | None) -> tuple[str, str]:

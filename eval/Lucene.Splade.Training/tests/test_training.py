@@ -320,6 +320,16 @@ class EndToEndTests(unittest.TestCase):
         with self.assertRaises(OnnxModelError):
             BertEncoder.from_onnx(bad)
 
+    def test_a_quantized_graph_is_refused_with_the_float_folder_named(self):
+        import onnx
+        model = onnx.load(os.path.join(self.encoder, "model.onnx"))
+        matmul = next(n for n in model.graph.node if n.op_type == "MatMul")
+        matmul.op_type = "MatMulInteger"  # what splade-prepare --int8 writes; the graph need not run for this check
+        path = os.path.join(self.dir.name, "int8.onnx")
+        onnx.save(model, path)
+        with self.assertRaisesRegex(OnnxModelError, "quantized graph \\(MatMulInteger\\).*minilm-l6-splade-fp32"):
+            BertEncoder.from_onnx(path)
+
     def test_training_lowers_the_loss_and_writes_a_loadable_folder(self):
         out = os.path.join(self.dir.name, "model")
         code = main(["train", "--encoder", self.encoder, "--corpus", self.corpus, "--pairs", self.pairs, "--holdout", "0",
@@ -470,6 +480,13 @@ class EndToEndTests(unittest.TestCase):
         self.assertIsNone(default_encoder(models), "a trained head's encoder is not a frozen base")
         write(os.path.join(folder, "splade_config.json"), json.dumps({"description": "all-MiniLM-L6-v2 (...) with a tied-embedding SPLADE head (tied-top3-z3.0-g1)"}))
         self.assertEqual(folder, default_encoder(models))
+        write(os.path.join(folder, "splade_config.json"), json.dumps({"description": "all-MiniLM-L6-v2 (...) with a tied-embedding SPLADE head (tied-top3-z3.0-g1): ... MatMuls in int8 (...)"}))
+        self.assertIsNone(default_encoder(models), "an int8 graph is not a float base")
+        fp32 = os.path.join(models, "minilm-l6-splade-fp32")
+        os.makedirs(fp32)
+        write(os.path.join(fp32, "model.onnx"), "x")
+        write(os.path.join(fp32, "splade_config.json"), json.dumps({"description": "all-MiniLM-L6-v2 (...) with a tied-embedding SPLADE head (tied-top3-z3.0-g1)"}))
+        self.assertEqual(fp32, default_encoder(models), "the build's float folder is the base")
 
     def test_missing_data_is_a_clear_error(self):
         code = main(["train", "--encoder", self.encoder, "--out", os.path.join(self.dir.name, "x"), "--quiet"])
