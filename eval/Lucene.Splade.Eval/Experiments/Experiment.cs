@@ -138,7 +138,7 @@ internal sealed class Experiment
 
             if (encoded is not null)
             {
-                var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName) { QueryPruning = options.QueryPruning };
+                var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName) { QueryPruning = options.QueryPruning, TopK = options.Depth };
                 var vectors = encoded.Queries.Ids.Zip(encoded.Queries.Vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
                 _log("Searching SPLADE ...");
                 splade = index.Search("splade", queries.Select(q => (q.Id, (Query)builder.Build(vectors[q.Id]))).ToArray(), options.Depth, warmUp: true);

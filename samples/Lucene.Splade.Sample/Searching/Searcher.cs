@@ -57,7 +57,7 @@ internal sealed class Searcher : IDisposable
         var hits = engine switch
         {
             Engine.Hybrid => Hybrid.Search(query, Math.Max(1, top)).ScoreDocs,
-            Engine.Splade => Index.Search(QueryBuilder.Build(query), Math.Max(1, top)).ScoreDocs,
+            Engine.Splade => Index.Search(((SpladeQuery)QueryBuilder.Build(query)).WithTopK(Math.Max(1, top)), Math.Max(1, top)).ScoreDocs,
             _ => Index.Search(Bm25QueryBuilder.Build(query), Math.Max(1, top)).ScoreDocs,
         };
         return hits.Select((hit, i) =>

@@ -181,8 +181,16 @@ public sealed class HybridSearcher
         return SearchBothSides(_bm25.Build(text), _splade.Build(text), Depth, null);
     }
 
-    private ((int Key, double Score)[] Bm25, (int Key, double Score)[] Splade) SearchBothSides(Query bm25Query, Query spladeQuery, int depth, Filter? filter) =>
-        (Ranked(_searcher.Search(bm25Query, filter, depth)), Ranked(_searcher.Search(spladeQuery, filter, depth)));
+    private ((int Key, double Score)[] Bm25, (int Key, double Score)[] Splade) SearchBothSides(Query bm25Query, Query spladeQuery, int depth, Filter? filter)
+    {
+        // A pruning SPLADE query is exact to its TopK only: deepen it to the depth fused here.
+        if (spladeQuery is SpladeQuery pruning && pruning.TopK < depth)
+        {
+            spladeQuery = pruning.WithTopK(depth);
+        }
+
+        return (Ranked(_searcher.Search(bm25Query, filter, depth)), Ranked(_searcher.Search(spladeQuery, filter, depth)));
+    }
 
     private static (int Key, double Score)[] Ranked(TopDocs top) =>
         Array.ConvertAll(top.ScoreDocs, s => (s.Doc, (double)s.Score));

@@ -8,11 +8,11 @@ using Lucene.Splade.Vectors;
 namespace Lucene.Splade.Search;
 
 /// <summary>
-/// Builds the query for a SPLADE field: today a <see cref="BooleanQuery"/> without coord, with one SHOULD
-/// <see cref="TermQuery"/> per query term whose boost is the term's (float) query weight (the return type is
-/// <see cref="Query"/>, so that a faster query with the same results can take its place). Scored with
-/// <see cref="SpladeSimilarity"/>, a hit's score is the dot product of the query weights and the document's term
-/// frequencies. Immutable and thread-safe.
+/// Builds the query for a SPLADE field: a <see cref="SpladeQuery"/>, whose hits and scores for the top
+/// <see cref="TopK"/> documents are those of a <see cref="BooleanQuery"/> without coord with one SHOULD
+/// <see cref="TermQuery"/> per query term boosted by the term's (float) query weight, found with dynamic pruning
+/// (MaxScore) rather than by scoring every posting. Scored with <see cref="SpladeSimilarity"/>, a hit's score is the
+/// dot product of the query weights and the document's term frequencies. Immutable and thread-safe.
 /// </summary>
 /// <remarks>
 /// The query never throws <see cref="BooleanQuery.TooManyClausesException"/>: when a vector has more terms than the
@@ -79,6 +79,21 @@ public sealed class SpladeQueryBuilder
         }
     }
 
+    /// <summary>
+    /// How many top documents the queries return exactly (<see cref="SpladeQuery.TopK"/>): at least the number of hits
+    /// you ask a search for. Default <see cref="SpladeQuery.DefaultTopK"/>; smaller is faster.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int TopK
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(TopK));
+            field = value;
+        }
+    } = SpladeQuery.DefaultTopK;
+
     /// <summary>True when the builder has an encoder, so <see cref="Build(string)"/> can be used.</summary>
     public bool CanEncode => _encoder is not null;
 
@@ -97,23 +112,23 @@ public sealed class SpladeQueryBuilder
     }
 
     /// <summary>
-    /// Builds the query of a query vector: the terms of <see cref="SelectTerms"/>, each a SHOULD clause boosted by its
-    /// weight. An empty vector gives an empty query, which matches nothing.
+    /// Builds the query of a query vector: the terms of <see cref="SelectTerms"/> with their weights, exact to
+    /// <see cref="TopK"/>. An empty vector gives an empty query, which matches nothing.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="vector"/> is null.</exception>
     /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
     public Query Build(SparseVector vector)
     {
         var terms = SelectTerms(vector);
-
-        // Coord is off: a SPLADE score is a plain dot product, not scaled by the share of matching terms.
-        var query = new BooleanQuery(disableCoord: true);
-        for (var i = 0; i < terms.Count; i++)
+        var names = new string[terms.Count];
+        var weights = new float[terms.Count];
+        for (var i = 0; i < names.Length; i++)
         {
-            query.Add(new TermQuery(new Term(Field, Vocabulary[terms.TermIds[i]])) { Boost = terms.Weights[i] }, Occur.SHOULD);
+            names[i] = Vocabulary[terms.TermIds[i]];
+            weights[i] = terms.Weights[i];
         }
 
-        return query;
+        return new SpladeQuery(Field, names, weights, TopK);
     }
 
     /// <summary>

@@ -218,7 +218,7 @@ public sealed class InferenceFreeQueryEncoderTests
 
         Assert.That(query.Dot(document), Is.EqualTo((2.0 * 1.5) + (0.5 * 4.0)).Within(1e-6));
         var built = new SpladeQueryBuilder(encoder, "splade").Build("the dog and the cat");
-        Assert.That(((BooleanQuery)built).Clauses, Has.Count.EqualTo(query.Count), "the query builder takes it as any IQueryEncoder");
+        Assert.That(((SpladeQuery)built).Terms, Has.Count.EqualTo(query.Count), "the query builder takes it as any IQueryEncoder");
     }
 
     [Test]

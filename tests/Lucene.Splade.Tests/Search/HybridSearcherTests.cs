@@ -109,6 +109,20 @@ public sealed class HybridSearcherTests
     }
 
     [Test]
+    public void A_splade_query_exact_to_fewer_hits_than_the_depth_is_deepened_to_the_depth()
+    {
+        var hybrid = Hybrid(HybridFusion.Default, 100);
+        var bm25 = new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body).Build("river gold");
+        var deep = new SpladeQueryBuilder(_encoder, Splade).Build("river gold");
+        var shallow = new SpladeQueryBuilder(_encoder, Splade) { TopK = 1 }.Build("river gold");
+
+        var expected = hybrid.Search(bm25, deep, 10).Hits;
+        var actual = hybrid.Search(bm25, shallow, 10).Hits;
+
+        Assert.That(actual.Select(h => (h.Doc, h.FusedScore)), Is.EqualTo(expected.Select(h => (h.Doc, h.FusedScore))));
+    }
+
+    [Test]
     public void Arguments_are_checked_where_they_are_given()
     {
         var bm25 = new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body);

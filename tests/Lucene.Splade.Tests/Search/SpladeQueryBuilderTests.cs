@@ -19,7 +19,7 @@ public sealed class SpladeQueryBuilderTests
     {
         var vector = new SparseVector([300, 20, 41], [0.75f, 1.25f, 0.1234567f]);
 
-        var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector);
+        var query = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field).Build(vector));
 
         Assert.That(query.CoordDisabled, Is.True);
         Assert.That(Clauses(query), Is.EqualTo(new[] { (Vocabulary[20], 1.25f), (Vocabulary[41], 0.1234567f), (Vocabulary[300], 0.75f) }));
@@ -34,11 +34,11 @@ public sealed class SpladeQueryBuilderTests
         var builder = new SpladeQueryBuilder(encoder, Field);
         const string text = "what is learned sparse retrieval";
 
-        var query = (BooleanQuery)builder.Build(text);
+        var query = builder.Build(text);
 
         Assert.That(encoder.ReceivedTexts, Is.EqualTo(new[] { text }));
         Assert.That(query, Is.EqualTo(builder.Build(encoder.EncodeDocument(text))));
-        Assert.That(query.Clauses, Is.Not.Empty);
+        Assert.That(Exhaustive(query).Clauses, Is.Not.Empty);
     }
 
     [Test]
@@ -46,7 +46,7 @@ public sealed class SpladeQueryBuilderTests
     {
         var vector = new SparseVector([10, 11, 12, 13], [0.4f, 0.1f, 0.9f, 0.5f]);
 
-        var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field) { QueryPruning = new PruningOptions { TopK = 2 } }.Build(vector);
+        var query = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field) { QueryPruning = new PruningOptions { TopK = 2 } }.Build(vector));
 
         Assert.That(Clauses(query).Select(c => c.Term), Is.EqualTo(new[] { Vocabulary[12], Vocabulary[13] }));
     }
@@ -56,7 +56,7 @@ public sealed class SpladeQueryBuilderTests
     {
         var vector = new SparseVector([FakeVocabulary.ClsId, 0, 50], [3f, 2f, 0.5f]);
 
-        var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector);
+        var query = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field).Build(vector));
 
         Assert.That(Clauses(query).Select(c => c.Term), Is.EqualTo(new[] { Vocabulary[50] }));
     }
@@ -67,8 +67,8 @@ public sealed class SpladeQueryBuilderTests
         using var index = new ScoringFixture(SpladeSimilarityTests.Vectors(new Random(8), 30, RandomVectors.ContinuousWeight));
         var builder = new SpladeQueryBuilder(new FakeSparseEncoder(ScoringFixture.Vocabulary), ScoringFixture.Field);
 
-        var fromVector = (BooleanQuery)builder.Build(SparseVector.Empty);
-        var fromText = (BooleanQuery)builder.Build("  ");
+        var fromVector = Exhaustive(builder.Build(SparseVector.Empty));
+        var fromText = Exhaustive(builder.Build("  "));
 
         Assert.That(fromVector.Clauses, Is.Empty);
         Assert.That(fromText.Clauses, Is.Empty);
@@ -81,7 +81,7 @@ public sealed class SpladeQueryBuilderTests
         var vector = ManyTerms(3000);
         var limit = BooleanQuery.MaxClauseCount;
 
-        var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector);
+        var query = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field).Build(vector));
 
         Assert.That(limit, Is.LessThan(3000), "the default limit (1024) is what this test exceeds");
         Assert.That(Clauses(query).Select(c => c.Term), Is.EquivalentTo(Heaviest(vector, limit).Select(id => Vocabulary[id])));
@@ -95,11 +95,11 @@ public sealed class SpladeQueryBuilderTests
         try
         {
             BooleanQuery.MaxClauseCount = 2500;
-            var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector);
+            var query = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field).Build(vector));
             Assert.That(Clauses(query).Select(c => c.Term), Is.EquivalentTo(Heaviest(vector, 2500).Select(id => Vocabulary[id])));
 
             BooleanQuery.MaxClauseCount = 5000;
-            Assert.That(((BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector)).Clauses, Has.Count.EqualTo(3000));
+            Assert.That(Exhaustive(new SpladeQueryBuilder(Vocabulary, Field).Build(vector)).Clauses, Has.Count.EqualTo(3000));
         }
         finally
         {
@@ -112,8 +112,8 @@ public sealed class SpladeQueryBuilderTests
     {
         var vector = ManyTerms(3000);
 
-        var lower = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field) { MaxClauses = 10 }.Build(vector);
-        var higher = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field) { MaxClauses = 2000 }.Build(vector);
+        var lower = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field) { MaxClauses = 10 }.Build(vector));
+        var higher = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field) { MaxClauses = 2000 }.Build(vector));
 
         Assert.That(Clauses(lower).Select(c => c.Term), Is.EquivalentTo(Heaviest(vector, 10).Select(id => Vocabulary[id])));
         Assert.That(higher.Clauses, Has.Count.EqualTo(BooleanQuery.MaxClauseCount));
@@ -125,7 +125,7 @@ public sealed class SpladeQueryBuilderTests
     {
         var vector = new SparseVector([30, 20, 10, 40], [1f, 1f, 1f, 2f]);
 
-        var query = (BooleanQuery)new SpladeQueryBuilder(Vocabulary, Field) { MaxClauses = 3 }.Build(vector);
+        var query = Exhaustive(new SpladeQueryBuilder(Vocabulary, Field) { MaxClauses = 3 }.Build(vector));
 
         Assert.That(Clauses(query).Select(c => c.Term), Is.EqualTo(new[] { Vocabulary[10], Vocabulary[20], Vocabulary[40] }));
     }
@@ -138,10 +138,19 @@ public sealed class SpladeQueryBuilderTests
             Enumerable.Range(FakeVocabulary.FirstTermId, 3000).ToArray(),
             Enumerable.Range(0, 3000).Select(i => 0.01f + i % 97 / 50f).ToArray());
 
-        var query = (BooleanQuery)new SpladeQueryBuilder(ScoringFixture.Vocabulary, ScoringFixture.Field).Build(vector);
+        var query = Exhaustive(new SpladeQueryBuilder(ScoringFixture.Vocabulary, ScoringFixture.Field).Build(vector));
         var hits = index.Searcher.Search(query, 5).ScoreDocs;
 
         Assert.That(hits, Is.Not.Empty);
+    }
+
+    [Test]
+    public void QueriesAreExactToTheBuildersTopK()
+    {
+        var vector = new SparseVector([300, 20], [0.75f, 1.25f]);
+        Assert.That(((SpladeQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector)).TopK, Is.EqualTo(SpladeQuery.DefaultTopK));
+        Assert.That(((SpladeQuery)new SpladeQueryBuilder(Vocabulary, Field) { TopK = 10 }.Build(vector)).TopK, Is.EqualTo(10));
+        Assert.That(() => new SpladeQueryBuilder(Vocabulary, Field) { TopK = 0 }, Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
@@ -168,6 +177,9 @@ public sealed class SpladeQueryBuilderTests
             Assert.That(() => new SpladeQueryBuilder(Vocabulary, Field) { QueryPruning = null! }, Throws.ArgumentNullException);
         });
     }
+
+    /// <summary>The exhaustive query the built <see cref="SpladeQuery"/> stands for: its clauses are what the builder chose.</summary>
+    private static BooleanQuery Exhaustive(Query built) => ((SpladeQuery)built).ToBooleanQuery();
 
     private static List<(string Term, float Boost)> Clauses(BooleanQuery query) =>
         query.Clauses.Select(c => (((TermQuery)c.Query).Term.Text, c.Query.Boost)).ToList();
