@@ -12,7 +12,7 @@ namespace Lucene.Splade.Search;
 /// similarity score (with <see cref="SpladeSimilarity"/>, query weight x term frequency: the dot product). It returns
 /// the same top documents with the same scores as the exhaustive <see cref="ToBooleanQuery()"/> (a coord-free
 /// <see cref="BooleanQuery"/> of boosted SHOULD <see cref="TermQuery"/> clauses), but skips the documents that cannot
-/// reach the top <see cref="TopK"/>, so it reads far fewer postings on large indexes.
+/// reach the top <see cref="TopK"/> when <see cref="DynamicPruning"/> is on.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,7 +25,9 @@ namespace Lucene.Splade.Search;
 /// yet read falls below the k-th best score (Turtle and Flood's MaxScore, document at a time).
 /// </para>
 /// <para>
-/// <b>When it prunes.</b> Only when its results go straight to a <see cref="TopScoreDocCollector"/> (what
+/// <b>When it prunes.</b> Only with <see cref="DynamicPruning"/> on (off by default: on the embedded default model's
+/// vectors, whose term frequencies are nearly uniform, the bounds are too loose to pay for themselves; see
+/// docs/query-speed.md), when its results go straight to a <see cref="TopScoreDocCollector"/> (what
 /// <c>IndexSearcher.Search(query, n)</c>, <c>Search(query, filter, n)</c> and <c>SearchAfter</c> use), when the field
 /// is scored by <see cref="SpladeSimilarity"/> (directly or through a <see cref="PerFieldSimilarityWrapper"/>) and
 /// every query weight is positive. Otherwise (inside another <see cref="BooleanQuery"/>, with a sort, a custom
@@ -93,9 +95,16 @@ public sealed class SpladeQuery : Query
     /// <summary>How many top documents are guaranteed to be those (and scores) of the exhaustive query.</summary>
     public int TopK { get; }
 
+    /// <summary>
+    /// Whether the query skips documents that cannot reach the top <see cref="TopK"/> (block-max MaxScore). Off by
+    /// default: the results are the same either way, and pruning pays only where term frequencies vary enough for
+    /// the bounds to exclude terms.
+    /// </summary>
+    public bool DynamicPruning { get; init; }
+
     /// <summary>The same query, exact to a different depth.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is not positive.</exception>
-    public SpladeQuery WithTopK(int topK) => new(Field, _terms, _weights, topK) { Boost = Boost };
+    public SpladeQuery WithTopK(int topK) => new(Field, _terms, _weights, topK) { Boost = Boost, DynamicPruning = DynamicPruning };
 
     /// <summary>
     /// The exhaustive equivalent: a <see cref="BooleanQuery"/> without coord, one SHOULD <see cref="TermQuery"/> per
@@ -150,7 +159,7 @@ public sealed class SpladeQuery : Query
             text.Append(_terms[i]).Append('^').Append(_weights[i].ToString("R", CultureInfo.InvariantCulture));
         }
 
-        text.Append(", top ").Append(TopK.ToString(CultureInfo.InvariantCulture)).Append(')');
+        text.Append(", top ").Append(TopK.ToString(CultureInfo.InvariantCulture)).Append(DynamicPruning ? ", pruning)" : ")");
         if (Boost != 1f)
         {
             text.Append('^').Append(Boost.ToString("R", CultureInfo.InvariantCulture));
@@ -161,7 +170,7 @@ public sealed class SpladeQuery : Query
 
     /// <inheritdoc />
     public override bool Equals(object? obj) =>
-        obj is SpladeQuery other && Boost.Equals(other.Boost) && TopK == other.TopK && Field == other.Field
+        obj is SpladeQuery other && Boost.Equals(other.Boost) && TopK == other.TopK && DynamicPruning == other.DynamicPruning && Field == other.Field
         && _terms.AsSpan().SequenceEqual(other._terms) && _weights.AsSpan().SequenceEqual(other._weights);
 
     /// <inheritdoc />
@@ -170,6 +179,7 @@ public sealed class SpladeQuery : Query
         var hash = new HashCode();
         hash.Add(Field);
         hash.Add(TopK);
+        hash.Add(DynamicPruning);
         hash.Add(Boost);
         foreach (var term in _terms)
         {
@@ -218,7 +228,7 @@ public sealed class SpladeQuery : Query
             // The term states are shared, so the exhaustive weight does not seek the terms a second time.
             _exhaustive = query.BuildBooleanQuery(_states).CreateWeight(searcher);
             var fieldSimilarity = _similarity is PerFieldSimilarityWrapper perField ? perField.Get(query.Field) : _similarity;
-            _canPrune = fieldSimilarity is SpladeSimilarity && query.Boost > 0 && query._weights.All(w => w > 0);
+            _canPrune = query.DynamicPruning && fieldSimilarity is SpladeSimilarity && query.Boost > 0 && query._weights.All(w => w > 0);
         }
 
         public override Query Query => _query;

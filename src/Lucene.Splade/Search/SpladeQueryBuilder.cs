@@ -10,8 +10,8 @@ namespace Lucene.Splade.Search;
 /// <summary>
 /// Builds the query for a SPLADE field: a <see cref="SpladeQuery"/>, whose hits and scores for the top
 /// <see cref="TopK"/> documents are those of a <see cref="BooleanQuery"/> without coord with one SHOULD
-/// <see cref="TermQuery"/> per query term boosted by the term's (float) query weight, found with dynamic pruning
-/// (MaxScore) rather than by scoring every posting. Scored with <see cref="SpladeSimilarity"/>, a hit's score is the
+/// <see cref="TermQuery"/> per query term boosted by the term's (float) query weight, found by scoring every
+/// posting, or with block-max MaxScore when <see cref="DynamicPruning"/> is on. Scored with <see cref="SpladeSimilarity"/>, a hit's score is the
 /// dot product of the query weights and the document's term frequencies. Immutable and thread-safe.
 /// </summary>
 /// <remarks>
@@ -94,6 +94,12 @@ public sealed class SpladeQueryBuilder
         }
     } = SpladeQuery.DefaultTopK;
 
+    /// <summary>
+    /// Whether the queries prune dynamically (<see cref="SpladeQuery.DynamicPruning"/>): same results, faster only
+    /// where term frequencies vary enough (measure with <c>splade-eval scale</c>). Default false.
+    /// </summary>
+    public bool DynamicPruning { get; init; }
+
     /// <summary>True when the builder has an encoder, so <see cref="Build(string)"/> can be used.</summary>
     public bool CanEncode => _encoder is not null;
 
@@ -128,7 +134,7 @@ public sealed class SpladeQueryBuilder
             weights[i] = terms.Weights[i];
         }
 
-        return new SpladeQuery(Field, names, weights, TopK);
+        return new SpladeQuery(Field, names, weights, TopK) { DynamicPruning = DynamicPruning };
     }
 
     /// <summary>

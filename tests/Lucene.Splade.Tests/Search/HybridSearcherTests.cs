@@ -114,7 +114,7 @@ public sealed class HybridSearcherTests
         var hybrid = Hybrid(HybridFusion.Default, 100);
         var bm25 = new Bm25QueryBuilder(new WhitespaceAnalyzer(LuceneVersion.LUCENE_48), Body).Build("river gold");
         var deep = new SpladeQueryBuilder(_encoder, Splade).Build("river gold");
-        var shallow = new SpladeQueryBuilder(_encoder, Splade) { TopK = 1 }.Build("river gold");
+        var shallow = new SpladeQueryBuilder(_encoder, Splade) { TopK = 1, DynamicPruning = true }.Build("river gold");
 
         var expected = hybrid.Search(bm25, deep, 10).Hits;
         var actual = hybrid.Search(bm25, shallow, 10).Hits;

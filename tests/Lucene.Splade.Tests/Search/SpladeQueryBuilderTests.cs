@@ -151,6 +151,8 @@ public sealed class SpladeQueryBuilderTests
         Assert.That(((SpladeQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector)).TopK, Is.EqualTo(SpladeQuery.DefaultTopK));
         Assert.That(((SpladeQuery)new SpladeQueryBuilder(Vocabulary, Field) { TopK = 10 }.Build(vector)).TopK, Is.EqualTo(10));
         Assert.That(() => new SpladeQueryBuilder(Vocabulary, Field) { TopK = 0 }, Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(((SpladeQuery)new SpladeQueryBuilder(Vocabulary, Field).Build(vector)).DynamicPruning, Is.False);
+        Assert.That(((SpladeQuery)new SpladeQueryBuilder(Vocabulary, Field) { DynamicPruning = true }.Build(vector)).DynamicPruning, Is.True);
     }
 
     [Test]

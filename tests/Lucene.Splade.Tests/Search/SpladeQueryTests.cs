@@ -50,6 +50,21 @@ public sealed class SpladeQueryTests
     }
 
     [Test]
+    public void WithoutDynamicPruningEveryMatchIsScored()
+    {
+        var random = new Random(10);
+        using var index = RandomIndex.Create(random, documents: 1000, terms: 40, segmentSize: 300, deleteEvery: 0);
+        var pruning = RandomQuery(random, terms: 40, ties: true, topK: 1);
+        var plain = new SpladeQuery(Field, pruning.Terms, pruning.Weights, topK: 1);
+        Assert.That(plain.DynamicPruning, Is.False, "off by default");
+        var exhaustive = index.Searcher.Search(pruning.ToBooleanQuery(), 1);
+        var result = index.Searcher.Search(plain, 1);
+        AssertSameHits(exhaustive, result, "plain");
+        Assert.That(result.TotalHits, Is.EqualTo(exhaustive.TotalHits));
+        Assert.That(index.Searcher.Search(pruning, 1).TotalHits, Is.LessThan(exhaustive.TotalHits), "the same query with pruning skips documents");
+    }
+
+    [Test]
     public void AskingForFewerHitsThanTopKGivesTheExhaustiveTopHits()
     {
         var random = new Random(11);
@@ -200,6 +215,9 @@ public sealed class SpladeQueryTests
             Assert.That(a, Is.EqualTo(b));
             Assert.That(a.GetHashCode(), Is.EqualTo(b.GetHashCode()));
             Assert.That(a, Is.Not.EqualTo(a.WithTopK(11)));
+            Assert.That(a, Is.Not.EqualTo(new SpladeQuery(Field, ["cat", "dog"], [0.5f, 1.25f], topK: 10) { DynamicPruning = true }));
+            Assert.That(new SpladeQuery(Field, ["cat"], [0.5f], topK: 10) { DynamicPruning = true }.WithTopK(5).DynamicPruning, Is.True);
+            Assert.That(new SpladeQuery(Field, ["cat"], [0.5f], topK: 10) { DynamicPruning = true }.ToString(Field), Is.EqualTo("splade(cat^0.5, top 10, pruning)"));
             Assert.That(a, Is.Not.EqualTo(new SpladeQuery(Field, ["cat", "dog"], [0.5f, 1.5f], topK: 10)));
             Assert.That(a, Is.Not.EqualTo(new SpladeQuery(Field, ["cat", "cow"], [0.5f, 1.25f], topK: 10)));
             Assert.That(a, Is.Not.EqualTo(new SpladeQuery("other", ["cat", "dog"], [0.5f, 1.25f], topK: 10)));
@@ -218,7 +236,7 @@ public sealed class SpladeQueryTests
         var count = random.Next(1, Math.Min(terms, 25));
         var chosen = Enumerable.Range(0, terms).OrderBy(_ => random.Next()).Take(count).ToArray();
         var weights = chosen.Select(_ => ties ? random.Next(1, 17) / 8f : (float)(random.NextDouble() * 3) + 1e-3f).ToArray();
-        return new SpladeQuery(Field, chosen.Select(t => "t" + t.ToString(CultureInfo.InvariantCulture)).ToArray(), weights, topK);
+        return new SpladeQuery(Field, chosen.Select(t => "t" + t.ToString(CultureInfo.InvariantCulture)).ToArray(), weights, topK) { DynamicPruning = true };
     }
 
     private static void AssertSameHits(TopDocs expected, TopDocs actual, string because)
