@@ -37,6 +37,12 @@ internal static class CliApp
             config.AddCommand<NrtCommand>("nrt")
                 .WithDescription("Reopen time of a near-real-time searcher while indexing, with the analyzer and with the indexing queue.")
                 .WithExample("nrt", "../shared/datasets/scifact", "--limit", "400");
+            config.AddCommand<ScaleFitCommand>("scale-fit")
+                .WithDescription("Fit the scale benchmark's corpus generator to a collection's document and query vectors (JSON statistics).")
+                .WithExample("scale-fit", "../shared/datasets/scifact", "-o", "eval/scale/scifact-default.json");
+            config.AddCommand<ScaleCommand>("scale")
+                .WithDescription("Query latency (BM25, exhaustive SPLADE, MaxScore, pruned queries) and indexing speed on synthetic corpora of growing size: table, JSON, plot.")
+                .WithExample("scale", "--stats", "eval/scale/scifact-default.json", "--sizes", "100000,1000000");
             config.SetExceptionHandler((e, _) =>
             {
                 (console ?? AnsiConsole.Console).MarkupLineInterpolated($"[red]error:[/] {e.Message}");
