@@ -52,7 +52,7 @@ public sealed class AnalysisArgumentTests
         stream.Reset();
         Assert.That(stream.IncrementToken(), Is.True);
 
-        stream.SetVector(new SparseVector([40], [0.01f]));
+        stream.SetVector(new SparseVector([40], [0.1f]));
 
         Assert.That(stream.IncrementToken(), Is.False, "the old vector is forgotten at once");
         stream.Reset();

@@ -47,7 +47,7 @@ public sealed class SparseVectorTokenStreamTests
     [Test]
     public void OffsetsAreZero_AsThereIsNoText()
     {
-        var output = TokenStreamChecker.Consume(new SparseVectorTokenStream(new SparseVector([30, 31], [0.02f, 0.05f]), Vocabulary));
+        var output = TokenStreamChecker.Consume(new SparseVectorTokenStream(new SparseVector([30, 31], [0.2f, 0.5f]), Vocabulary));
 
         Assert.That(output.Tokens, Has.Count.EqualTo(7));
         Assert.That(output.Tokens.Select(t => (t.StartOffset, t.EndOffset)).Distinct(), Is.EqualTo(new[] { (0, 0) }));

@@ -95,8 +95,8 @@ public sealed class SpladePostingsTests
     [Test]
     public void SeveralValuesOfTheFieldAddUpTheirFrequencies()
     {
-        var a = new SparseVector([20, 21], [0.5f, 0.25f]);
-        var b = new SparseVector([21, 22], [0.1f, 0.03f]);
+        var a = new SparseVector([20, 21], [5f, 2.5f]);
+        var b = new SparseVector([21, 22], [1f, 0.3f]);
         using var directory = SpladeTestIndex.NewDirectory();
         using (var writer = SpladeTestIndex.OpenWriter(directory, new KeywordAnalyzer(), SpladeSimilarity.ForFields([Field])))
         {

@@ -80,7 +80,7 @@ public sealed class SpladeTokenFilterStateTests
         var encoder = new FakeSparseEncoder(Vocabulary, text =>
         {
             seen.Add(text);
-            return new SparseVector([30, 31], [0.02f, 0.05f]);
+            return new SparseVector([30, 31], [0.2f, 0.5f]);
         });
         return new SpladeTokenFilter(input, encoder);
     }

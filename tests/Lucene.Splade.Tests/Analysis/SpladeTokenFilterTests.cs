@@ -29,7 +29,7 @@ public sealed class SpladeTokenFilterTests
     [Test]
     public void FirstEmissionOfATermAdvancesThePosition_RepeatsStackOnIt()
     {
-        var vector = new SparseVector([20, 30, 40], [0.03f, 0.01f, 0.025f]);
+        var vector = new SparseVector([20, 30, 40], [0.3f, 0.1f, 0.25f]);
         using var analyzer = new SpladeAnalyzer(ExpectedTokens.FixedEncoder(Vocabulary, vector));
 
         var tokens = TokenStreamChecker.Analyze(analyzer, "any text").Tokens;
@@ -112,7 +112,7 @@ public sealed class SpladeTokenFilterTests
     [Test]
     public void SpecialTokensNeverBecomeTerms()
     {
-        var vector = new SparseVector([FakeVocabulary.ClsId, 1, 100], [2f, 1f, 0.02f]);
+        var vector = new SparseVector([FakeVocabulary.ClsId, 1, 100], [2f, 1f, 0.2f]);
         using var analyzer = new SpladeAnalyzer(ExpectedTokens.FixedEncoder(Vocabulary, vector));
 
         var tokens = TokenStreamChecker.Analyze(analyzer, "x").Tokens;
@@ -123,7 +123,7 @@ public sealed class SpladeTokenFilterTests
     [Test]
     public void PruningRunsBeforeQuantization_AndWeightsRoundingToZeroAreDropped()
     {
-        // 0.004 rounds to tf 0 at scale 100; TopK 3 keeps ids 12, 13 and 11 (ties by lower id).
+        // 0.004 rounds to tf 0 at the default scale; TopK 3 keeps ids 12, 13 and 11 (ties by lower id).
         var vector = new SparseVector([10, 11, 12, 13, 14, 15], [0.2f, 0.3f, 0.9f, 0.5f, 0.3f, 0.004f]);
         var options = new SpladeIndexingOptions { Pruning = new PruningOptions { TopK = 3 } };
         using var unpruned = new SpladeAnalyzer(ExpectedTokens.FixedEncoder(Vocabulary, vector));

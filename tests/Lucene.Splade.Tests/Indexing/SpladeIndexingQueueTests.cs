@@ -149,7 +149,7 @@ public sealed class SpladeIndexingQueueTests
             queue.AddDocument([new StringField("id", "a", Field.Store.YES)]);
 
             // Encoded beforehand: already a token stream, so the queue leaves it alone.
-            queue.AddDocument([new StringField("id", "b", Field.Store.YES), SpladeField.CreateEncodedField(Splade, new SparseVector([20], [0.5f]), Vocabulary)]);
+            queue.AddDocument([new StringField("id", "b", Field.Store.YES), SpladeField.CreateEncodedField(Splade, new SparseVector([20], [5f]), Vocabulary)]);
 
             // A text field of another type is the analyzer's business.
             queue.AddDocument([new StringField("id", "c", Field.Store.YES), new TextField(Splade, "plain text", Field.Store.NO)]);

@@ -301,12 +301,28 @@ public sealed class HybridSearcherTests
             .ToList();
     }
 
-    /// <summary>Every matching document's exact dot product with the query, best first, ties by doc id.</summary>
+    /// <summary>
+    /// Every matching document's dot product of query weights and quantized frequencies, best first, ties by doc id,
+    /// rounded as Lucene does it: each term's product in float, their sum in double, the total to float.
+    /// </summary>
     private IEnumerable<(int Doc, double Score)> SpladeOracle(string query, string? group)
     {
         var q = _encoder.EncodeQuery(query);
+        double Score(SparseVector document)
+        {
+            var quantized = TermFrequencyQuantizer.Default.Quantize(document);
+            var sum = 0.0;
+            for (var i = 0; i < quantized.Count; i++)
+            {
+                var weight = q[quantized.TermIds[i]];
+                sum += weight * (float)quantized.Frequencies[i];
+            }
+
+            return (float)sum;
+        }
+
         return _documents
-            .Select((d, i) => (Doc: i, d.Group, Score: q.Dot(TermFrequencyQuantizer.Default.Dequantize(TermFrequencyQuantizer.Default.Quantize(d.Vector))) * TermFrequencyQuantizer.DefaultScale))
+            .Select((d, i) => (Doc: i, d.Group, Score: Score(d.Vector)))
             .Where(x => x.Score > 0 && (group is null || x.Group == group))
             .OrderByDescending(x => x.Score).ThenBy(x => x.Doc)
             .Select(x => (x.Doc, x.Score));

@@ -5,14 +5,14 @@ namespace Lucene.Splade.Tests.Vectors;
 public sealed class TermFrequencyQuantizerTests
 {
     [Test]
-    public void Default_scale_is_100_and_rounds_to_nearest()
+    public void Default_scale_is_10_and_rounds_to_nearest()
     {
         var q = TermFrequencyQuantizer.Default;
 
-        Assert.That(q.Scale, Is.EqualTo(100f));
-        Assert.That(q.ToFrequency(1.234f), Is.EqualTo(123));
-        Assert.That(q.ToFrequency(0.006f), Is.EqualTo(1));
-        Assert.That(q.ToFrequency(0.004f), Is.Zero);
+        Assert.That(q.Scale, Is.EqualTo(10f));
+        Assert.That(q.ToFrequency(1.234f), Is.EqualTo(12));
+        Assert.That(q.ToFrequency(0.06f), Is.EqualTo(1));
+        Assert.That(q.ToFrequency(0.04f), Is.Zero);
     }
 
     [TestCase(0.5f, 5f, 3)]   // 2.5: away from zero gives 3 (to even would give 2)
