@@ -72,7 +72,7 @@ public sealed class EndToEndTests
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
         Assert.That(json.RootElement.GetProperty("model").GetProperty("cacheKey").GetString(), Is.EqualTo(model.CacheKey));
-        Assert.That(json.RootElement.GetProperty("options").GetProperty("quantizationScale").GetDouble(), Is.EqualTo(100));
+        Assert.That(json.RootElement.GetProperty("options").GetProperty("quantizationScale").GetDouble(), Is.EqualTo(Lucene.Splade.Vectors.TermFrequencyQuantizer.DefaultScale));
         Assert.That(File.ReadAllText(Path.Combine(output, "report.md")), Does.Contain("| bm25 |"));
     }
 
@@ -115,10 +115,10 @@ public sealed class EndToEndTests
 
         var first = Run(baseOptions);
         var queryChanged = Run(baseOptions with { QueryPruning = new Lucene.Splade.Vectors.PruningOptions { TopK = 3 } });
-        var docsChanged = Run(baseOptions with { QuantizationScale = 7 });
+        var docsChanged = Run(baseOptions with { QuantizationScale = 70 });
 
         Assert.That(queryChanged.Efficiency.SpladeIndex!.Seconds, Is.EqualTo(first.Efficiency.SpladeIndex!.Seconds), "reused");
-        Assert.That(docsChanged.Efficiency.SpladeIndex!.SizeBytes, Is.Not.EqualTo(first.Efficiency.SpladeIndex.SizeBytes), "rebuilt with scale 7");
+        Assert.That(docsChanged.Efficiency.SpladeIndex!.SizeBytes, Is.Not.EqualTo(first.Efficiency.SpladeIndex.SizeBytes), "rebuilt with scale 70");
         Assert.That(Directory.Exists(index), Is.True, "a shared index is kept");
     }
 
