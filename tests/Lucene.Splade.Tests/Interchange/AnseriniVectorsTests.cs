@@ -104,6 +104,46 @@ public sealed class AnseriniVectorsTests
         Assert.That(() => AnseriniVectors.WriteQuery(new StringWriter(), new AnseriniQuery("a\tb", vector), Vocabulary), Throws.ArgumentException);
     }
 
+    [Test]
+    public void AnIndexGivesBackEachLiveDocumentsVector_AcrossSegments()
+    {
+        var vectors = Documents(21, 40);
+        using var directory = SpladeTestIndex.NewDirectory();
+        var config = new IndexWriterConfig(SpladeTestIndex.Version, new KeywordAnalyzer()) { Similarity = SpladeSimilarity.ForFields([Field]), MaxBufferedDocs = 15, MergePolicy = NoMergePolicy.NO_COMPOUND_FILES };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            for (var i = 0; i < vectors.Length; i++)
+            {
+                writer.AddDocument(new Document { new StringField("id", i.ToString(CultureInfo.InvariantCulture), Lucene.Net.Documents.Field.Store.YES), SpladeField.CreateEncodedField(Field, vectors[i], Vocabulary) });
+            }
+
+            writer.AddDocument(new Document { new StringField("id", "empty", Lucene.Net.Documents.Field.Store.YES) });
+            writer.DeleteDocuments(new Term("id", "3"));
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        Assert.That(reader.Leaves, Has.Count.GreaterThan(1));
+        var read = IndexedVectors.Read(reader, Field, Vocabulary).ToList();
+
+        Assert.That(read, Has.Count.EqualTo(vectors.Length), "40 documents, one deleted, one without the field");
+        foreach (var (doc, vector) in read)
+        {
+            var id = reader.Document(doc).Get("id");
+            if (id == "empty")
+            {
+                Assert.That(vector.Count, Is.Zero);
+                continue;
+            }
+
+            var expected = SpladeIndexingOptions.Default.ToTermFrequencies(vectors[int.Parse(id, CultureInfo.InvariantCulture)]);
+            Assert.That(vector.TermIds.ToArray(), Is.EqualTo(expected.TermIds.ToArray()), $"document {id}");
+            Assert.That(vector.Frequencies.ToArray(), Is.EqualTo(expected.Frequencies.ToArray()), $"document {id}");
+        }
+
+        Assert.That(read.Select(r => reader.Document(r.Doc).Get("id")), Does.Not.Contain("3"));
+        Assert.That(() => IndexedVectors.Read(reader, Field, Vocabulary.FromTokens(["[PAD]", "[UNK]"])).ToList(), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("another model"));
+    }
+
     [TestCase("not json", "not a JSON object")]
     [TestCase("[1, 2]", "not a JSON object")]
     [TestCase("{\"contents\": \"x\", \"vector\": {}}", "no string 'id'")]
