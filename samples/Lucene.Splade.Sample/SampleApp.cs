@@ -38,6 +38,9 @@ internal static class SampleApp
             config.AddCommand<EncodeCommand>("encode")
                 .WithDescription("Print the sparse vector of a text, as a document or as a query.")
                 .WithExample("encode", "--query", "\"cheap flights to rome\"");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write an index's documents and SPLADE vectors as an Anserini JsonVectorCollection (JSON Lines), without the model.")
+                .WithExample("export", "--index", "my-index", "-o", "vectors.jsonl");
             config.AddCommand<StatsCommand>("stats")
                 .WithDescription("Documents, size on disk and per field, sparsity, expected FLOPS and the model of an index.");
         });
