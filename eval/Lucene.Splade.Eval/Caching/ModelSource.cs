@@ -113,6 +113,14 @@ internal sealed class ModelSource : IDisposable
     /// <summary>The query encoder: <see cref="Encoder"/>, or the inference-free encoder.</summary>
     public IQueryEncoder QueryEncoder => _inferenceFree ?? (IQueryEncoder)Encoder;
 
+    /// <summary>
+    /// A second model session for queries, as an application would hold one: ONNX Runtime's default threading (all
+    /// cores inside one call) rather than the one thread per call that parallel document batches use. Null for
+    /// inference-free queries. Dispose it.
+    /// </summary>
+    public SpladeEncoder? LoadQuerySession() =>
+        _inferenceFree is not null ? null : SpladeEncoder.Load(Files.Folder, new SpladeEncoderOptions { MaxLength = _options.MaxLength });
+
     /// <summary>Encodes a batch of queries with <see cref="QueryEncoder"/>.</summary>
     public IReadOnlyList<SparseVector> EncodeQueries(IReadOnlyList<string> queries) => QueryEncoder.EncodeQueries(queries);
 

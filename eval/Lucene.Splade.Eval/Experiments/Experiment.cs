@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lucene.Net.Search;
 using Lucene.Splade.Eval.Caching;
 using Lucene.Splade.Corpora;
+using Lucene.Splade.Encoders;
 using Lucene.Splade.Eval.Metrics;
 using Lucene.Splade.Eval.Retrieval;
 using Lucene.Splade.Search;
@@ -160,11 +161,16 @@ internal sealed class Experiment
 
         // Efficiency needs the model live: done after the runs, so a failure here never costs the effectiveness figures.
         DocumentEncodingTiming? docTiming = null;
-        LatencyStats? queryEncoding = null, shortQueryEncoding = null;
+        LatencyStats? queryEncoding = null, shortQueryEncoding = null, shortQuerySession = null;
         if (encoded is not null && _model is not null)
         {
             docTiming = TimeDocumentEncoding(corpus, options.TimingDocuments, spladeIndex!);
-            (queryEncoding, shortQueryEncoding) = TimeQueryEncoding(queries, options.TimingQueries);
+            (queryEncoding, shortQueryEncoding) = TimeQueryEncoding(_model.QueryEncoder, queries, options.TimingQueries);
+            using var querySession = options.TimingQueries > 0 ? _model.LoadQuerySession() : null;
+            if (querySession is not null)
+            {
+                shortQuerySession = TimeQueryEncoding(querySession, queries, options.TimingQueries).Short;
+            }
         }
 
         SparsityInfo? sparsity = null;
@@ -203,7 +209,8 @@ internal sealed class Experiment
             quantizationSeconds,
             bm25 is null ? null : LatencyStats.From(bm25.LatenciesMs),
             splade is null ? null : LatencyStats.From(splade.LatenciesMs),
-            sparsity);
+            sparsity,
+            shortQuerySession);
 
         return new Report(
             "splade-eval",
@@ -317,14 +324,13 @@ internal sealed class Experiment
     }
 
     /// <summary>Query encoding latency, one query at a time after a warm-up: all timed queries, and those shorter than <see cref="ShortQueryPieces"/> word pieces.</summary>
-    private (LatencyStats? All, LatencyStats? Short) TimeQueryEncoding(IReadOnlyList<CorpusQuery> queries, int sample)
+    private (LatencyStats? All, LatencyStats? Short) TimeQueryEncoding(IQueryEncoder encoder, IReadOnlyList<CorpusQuery> queries, int sample)
     {
         if (sample <= 0 || queries.Count == 0)
         {
             return (null, null);
         }
 
-        var encoder = _model!.QueryEncoder; // the encoder the run's queries came from: the model, or inference-free
         _ = encoder.EncodeQuery(queries[0].Text); // warm-up
         var times = new List<double>();
         var shortTimes = new List<double>();
@@ -334,7 +340,7 @@ internal sealed class Experiment
             _ = encoder.EncodeQuery(query.Text);
             var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             times.Add(ms);
-            if (_model.Tokenizer.Encode(query.Text, ShortQueryPieces + 3).Length - 2 < ShortQueryPieces)
+            if (_model!.Tokenizer.Encode(query.Text, ShortQueryPieces + 3).Length - 2 < ShortQueryPieces)
             {
                 shortTimes.Add(ms);
             }

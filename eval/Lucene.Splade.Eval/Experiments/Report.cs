@@ -82,7 +82,8 @@ internal sealed record EfficiencyInfo(
     double QuantizationSeconds,
     LatencyStats? Bm25Search,
     LatencyStats? SpladeSearch,
-    SparsityInfo? Sparsity);
+    SparsityInfo? Sparsity,
+    LatencyStats? ShortQueryEncodingQuerySession = null);
 
 /// <summary>Everything one run measured, with every setting; serialized as the run's JSON file.</summary>
 internal sealed record Report(

@@ -93,6 +93,11 @@ internal static class ReportWriter
             s.AppendLine($"| query encoding, short queries (under {Experiment.ShortQueryPieces} word pieces; {sq.Queries} of them) | mean {F(sq.MeanMs, "0.00")} ms, p50 {F(sq.P50Ms, "0.00")}, p95 {F(sq.P95Ms, "0.00")}, p99 {F(sq.P99Ms, "0.00")} ms |");
         }
 
+        if (e.ShortQueryEncodingQuerySession is { } qs)
+        {
+            s.AppendLine($"| query encoding, short queries, a query session (ONNX Runtime's default threads: all {e.Cores} cores in one call) | mean {F(qs.MeanMs, "0.00")} ms, p50 {F(qs.P50Ms, "0.00")}, p95 {F(qs.P95Ms, "0.00")}, p99 {F(qs.P99Ms, "0.00")} ms |");
+        }
+
         foreach (var index in new[] { e.Bm25Index, e.SpladeIndex }.OfType<IndexInfo>())
         {
             s.AppendLine($"| index `{index.Field}`: size on disk / build time / throughput | {Mib(index.SizeBytes)} / {F(index.Seconds, "0.00")} s / {F(index.DocumentsPerSecond, "0")} docs/s |");

@@ -66,6 +66,7 @@ public sealed class EndToEndTests
         Assert.That(e.DocumentEncoding!.SampleDocuments, Is.EqualTo(5));
         Assert.That(e.DocumentEncoding.TokenizationShare + e.DocumentEncoding.ModelAndPoolingShare + e.DocumentEncoding.IndexingShare, Is.EqualTo(1.0).Within(1e-9));
         Assert.That(e.QueryEncoding!.Queries, Is.EqualTo(3));
+        Assert.That(e.ShortQueryEncodingQuerySession!.Queries, Is.EqualTo(e.ShortQueryEncoding!.Queries), "the short queries, timed again on a query session");
         Assert.That(e.Sparsity!.DocumentTermsRaw, Is.GreaterThan(0));
         Assert.That(e.CorpusFromCache, Is.False);
         Assert.That(Directory.Exists(Path.Combine(output, "index-splade")), Is.False, "indexes are removed unless kept");
