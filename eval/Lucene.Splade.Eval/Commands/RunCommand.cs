@@ -106,6 +106,10 @@ internal class RunSettings : DatasetSettings
     [Description("Keep the index folders.")]
     public bool KeepIndexes { get; init; }
 
+    [CommandOption("--via-anserini")]
+    [Description("Index the SPLADE field from an Anserini JsonVectorCollection file written and read back (the interchange round trip; the file stays in the output folder).")]
+    public bool ViaAnserini { get; init; }
+
     public override ValidationResult Validate()
     {
         var basic = base.Validate();
@@ -157,6 +161,7 @@ internal class RunSettings : DatasetSettings
         TimingDocuments = TimingDocs,
         TimingQueries = TimingQueries,
         KeepIndexes = KeepIndexes,
+        ViaAnserini = ViaAnserini,
     };
 
     public static RunKinds ParseRuns(string text)

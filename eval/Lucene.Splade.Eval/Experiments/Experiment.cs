@@ -97,7 +97,12 @@ internal sealed class Experiment
             var clock = Stopwatch.StartNew();
             termFrequencies = encoded.Documents.Vectors.AsParallel().AsOrdered().Select(indexing.ToTermFrequencies).ToArray();
             quantizationSeconds = clock.Elapsed.TotalSeconds;
-            var key = $"{Path.GetFullPath(_dataset)}|{model.CacheKey}|{encoded.Documents.Ids.Count}|{options.DocumentPruning}|scale {indexing.Quantizer.Scale}|max {indexing.Quantizer.MaxFrequency}";
+            if (options.ViaAnserini)
+            {
+                termFrequencies = AnseriniRoundTrip(Path.Combine(_output, "anserini-vectors.jsonl"), encoded.Documents.Ids, termFrequencies, model.Vocabulary);
+            }
+
+            var key = $"{Path.GetFullPath(_dataset)}|{model.CacheKey}|{encoded.Documents.Ids.Count}|{options.DocumentPruning}|scale {indexing.Quantizer.Scale}|max {indexing.Quantizer.MaxFrequency}{(options.ViaAnserini ? "|anserini" : "")}";
             var built = options.SpladeIndexFolder is not null ? IndexBuilder.TryReuse(spladeFolder, key) : null;
             if (built is null)
             {
@@ -347,6 +352,28 @@ internal sealed class Experiment
         }
 
         return (LatencyStats.From(times), shortTimes.Count == 0 ? null : LatencyStats.From(shortTimes));
+    }
+
+    /// <summary>Writes the vectors as an Anserini JsonVectorCollection file and reads them back, in the same order.</summary>
+    private IReadOnlyList<QuantizedVector> AnseriniRoundTrip(string path, IReadOnlyList<string> ids, IReadOnlyList<QuantizedVector> vectors, Tokenization.Vocabulary vocabulary)
+    {
+        using (var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)))
+        {
+            for (var i = 0; i < ids.Count; i++)
+            {
+                Interchange.AnseriniVectors.WriteDocument(writer, new Interchange.AnseriniDocument(ids[i], "", vectors[i]), vocabulary);
+            }
+        }
+
+        using var reader = new StreamReader(path);
+        var read = Interchange.AnseriniVectors.ReadDocuments(reader, vocabulary, path).ToList();
+        if (!read.Select(d => d.Id).SequenceEqual(ids))
+        {
+            throw new InvalidDataException($"{path}: the documents did not come back in order.");
+        }
+
+        _log($"SPLADE vectors through Anserini JsonVectorCollection: {path} ({new FileInfo(path).Length / 1048576.0:F1} MiB)");
+        return read.Select(d => d.Vector).ToArray();
     }
 
     /// <summary>Queries with fewer word pieces than this (special tokens not counted) are "short" in the report.</summary>

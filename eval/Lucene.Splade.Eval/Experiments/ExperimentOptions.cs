@@ -67,6 +67,12 @@ internal sealed record ExperimentOptions
     /// <summary>Keep the index folders after the run.</summary>
     public bool KeepIndexes { get; init; }
 
+    /// <summary>
+    /// Index the SPLADE field from an Anserini JsonVectorCollection file written from the quantized vectors and read
+    /// back (the interchange round trip), instead of from the vectors directly.
+    /// </summary>
+    public bool ViaAnserini { get; init; }
+
     public SpladeIndexingOptions IndexingOptions => new()
     {
         Pruning = DocumentPruning,

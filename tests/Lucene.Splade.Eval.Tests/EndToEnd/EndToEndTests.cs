@@ -27,6 +27,21 @@ public sealed class EndToEndTests
     private static ModelSource EmbeddedModel() => ModelSource.Resolve(null, new SpladeEncoderOptions { IntraOpThreads = 1 });
 
     [Test]
+    public void ThroughAnseriniTheSpladeRunIsTheSame()
+    {
+        using var model = EmbeddedModel();
+        var cache = new VectorCache(Path.Combine(_folder, "cache"));
+        var options = new ExperimentOptions { TimingDocuments = 0, TimingQueries = 0, Runs = RunKinds.Splade };
+
+        var direct = new Experiment(TestData.TinyCollection, model, cache, Path.Combine(_folder, "direct")) { Progress = false }.Run(options);
+        var viaAnserini = new Experiment(TestData.TinyCollection, model, cache, Path.Combine(_folder, "anserini")) { Progress = false }.Run(options with { ViaAnserini = true });
+
+        Assert.That(File.Exists(Path.Combine(_folder, "anserini", "anserini-vectors.jsonl")), Is.True);
+        Assert.That(viaAnserini.Runs.Single().Metrics, Is.EqualTo(direct.Runs.Single().Metrics));
+        Assert.That(viaAnserini.Efficiency.SpladeIndex!.SizeBytes, Is.EqualTo(direct.Efficiency.SpladeIndex!.SizeBytes), "the same postings");
+    }
+
+    [Test]
     public void TinyCollectionFullRun()
     {
         using var model = EmbeddedModel();
