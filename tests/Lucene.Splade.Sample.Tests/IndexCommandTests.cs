@@ -21,7 +21,7 @@ public sealed class IndexCommandTests
         {
             Assert.That(probe.Ids, Is.EqualTo(AllIds));
             Assert.That(probe.UserData["splade.model"], Is.EqualTo("embedded"));
-            Assert.That(probe.UserData["splade.scale"], Is.EqualTo("100"));
+            Assert.That(probe.UserData["splade.scale"], Is.EqualTo("10"), "the library's default scale");
             Assert.That(run.Output, Does.Contain("holds 6 documents"));
         });
     }

@@ -54,8 +54,8 @@ internal class RunSettings : DatasetSettings
 
     [CommandOption("--scale <S>")]
     [Description("Quantization scale: term frequency = round(weight x S).")]
-    [DefaultValue(100f)]
-    public float Scale { get; init; } = 100f;
+    [DefaultValue(TermFrequencyQuantizer.DefaultScale)]
+    public float Scale { get; init; } = TermFrequencyQuantizer.DefaultScale;
 
     [CommandOption("--query-top-k <N>")]
     [Description("Keep the N heaviest terms of each query vector.")]

@@ -170,11 +170,15 @@ internal sealed class Experiment
         if (encoded is not null && _model is not null)
         {
             docTiming = TimeDocumentEncoding(corpus, options.TimingDocuments, spladeIndex!);
-            (queryEncoding, shortQueryEncoding) = TimeQueryEncoding(_model.QueryEncoder, queries, options.TimingQueries);
-            using var querySession = options.TimingQueries > 0 ? _model.LoadQuerySession() : null;
-            if (querySession is not null)
+            if (options.TimingQueries > 0 && queries.Count > 0)
             {
-                shortQuerySession = TimeQueryEncoding(querySession, queries, options.TimingQueries).Short;
+                // The encoder the run's queries came from (the model, or inference-free), then a query session.
+                (queryEncoding, shortQueryEncoding) = TimeQueryEncoding(_model.QueryEncoder, queries, options.TimingQueries);
+                using var querySession = _model.LoadQuerySession();
+                if (querySession is not null)
+                {
+                    shortQuerySession = TimeQueryEncoding(querySession, queries, options.TimingQueries).Short;
+                }
             }
         }
 

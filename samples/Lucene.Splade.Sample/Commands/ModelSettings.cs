@@ -73,7 +73,7 @@ internal class DocumentSettings : ModelSettings
 
     [CommandOption("--scale <S>")]
     [Description("Quantization: term frequency = round(weight x S).")]
-    [DefaultValue(100f)]
+    [DefaultValue(TermFrequencyQuantizer.DefaultScale)]
     public float Scale { get; init; } = TermFrequencyQuantizer.DefaultScale;
 
     [CommandOption("--windows <N>")]

@@ -5,6 +5,7 @@ using Lucene.Net.Util;
 using Lucene.Splade.Encoders;
 using Lucene.Splade.Sample.Indexing;
 using Lucene.Splade.Search;
+using Lucene.Splade.Vectors;
 
 namespace Lucene.Splade.Sample.Searching;
 
@@ -61,7 +62,7 @@ internal sealed class Explainer(Searcher searcher, IQueryEncoder encoder, Tokeni
         var stored = index.Doc(docId);
         var title = stored.Get(CorpusFields.Title) ?? "";
         var text = stored.Get(CorpusFields.Text) ?? "";
-        var scale = searcher.Metadata?.Scale ?? 100f;
+        var scale = searcher.Metadata?.Scale ?? TermFrequencyQuantizer.DefaultScale;
 
         var queryTerms = searcher.QueryBuilder.SelectTerms(encoder.EncodeQuery(query));
         var luceneQuery = searcher.QueryBuilder.Build(queryTerms);
