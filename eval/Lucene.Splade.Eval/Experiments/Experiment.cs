@@ -195,7 +195,8 @@ internal sealed class Experiment
                 judged.Length == 0 ? 0 : judged.Average(v => (double)v.Count),
                 judged.Length == 0 ? 0 : judged.Average(v => (double)builder.SelectTerms(v).Count),
                 bm25QueryTerms.Length == 0 ? 0 : bm25QueryTerms.Average(),
-                corpus.AsParallel().Count(d => _model.Tokenizer.Encode(d.Contents, _model.MaxLength + 1).Length > _model.MaxLength));
+                corpus.AsParallel().Count(d => _model.Tokenizer.Encode(d.Contents, _model.MaxLength + 1).Length > _model.MaxLength),
+                MeasureExpansionPrecision(queries, vectors, corpus, qrels));
         }
 
         if (!options.KeepIndexes)
@@ -356,6 +357,22 @@ internal sealed class Experiment
         }
 
         return (LatencyStats.From(times), shortTimes.Count == 0 ? null : LatencyStats.From(shortTimes));
+    }
+
+    /// <summary>The judged queries' expansion precision (<see cref="ExpansionPrecision"/>), on the model's word pieces.</summary>
+    private double? MeasureExpansionPrecision(IReadOnlyList<CorpusQuery> queries, IReadOnlyDictionary<string, SparseVector> vectors, IReadOnlyList<CorpusDocument> corpus, Qrels qrels)
+    {
+        var tokenizer = _model!.Tokenizer;
+        var texts = corpus.ToDictionary(d => d.Id, d => d.Contents, StringComparer.Ordinal);
+        var pieces = new Dictionary<string, IReadOnlySet<int>>(StringComparer.Ordinal);
+        IReadOnlySet<int> PiecesOf(string id) =>
+            pieces.TryGetValue(id, out var set) ? set : pieces[id] = tokenizer.Encode(texts[id], _model.MaxLength).ToHashSet();
+        var items = queries.Select(q => (
+            vectors[q.Id],
+            (IReadOnlySet<int>)tokenizer.Encode(q.Text, _model.MaxLength).ToHashSet(),
+            (IReadOnlyList<IReadOnlySet<int>>)qrels.For(q.Id).Where(j => j.Value > 0 && texts.ContainsKey(j.Key)).Select(j => PiecesOf(j.Key)).ToList()));
+        var (mean, count) = ExpansionPrecision.Compute(items);
+        return count == 0 ? null : mean;
     }
 
     /// <summary>Writes the vectors as an Anserini JsonVectorCollection file and reads them back, in the same order.</summary>

@@ -68,7 +68,8 @@ internal sealed record DocumentEncodingTiming(
     double IndexingShare);
 
 /// <param name="DocumentsOverMaxLength">Documents with more word pieces than the model's maximum length (truncated, or split into windows).</param>
-internal sealed record SparsityInfo(double DocumentTermsRaw, double DocumentTermsIndexed, double DocumentPostingsPerDoc, double QueryTermsRaw, double QueryTermsUsed, double Bm25QueryTerms, int DocumentsOverMaxLength = 0);
+/// <param name="ExpansionPrecision">Of each judged query's expansion weight (terms not in its own text), the share on terms its relevant documents hold (<see cref="Metrics.ExpansionPrecision"/>), averaged.</param>
+internal sealed record SparsityInfo(double DocumentTermsRaw, double DocumentTermsIndexed, double DocumentPostingsPerDoc, double QueryTermsRaw, double QueryTermsUsed, double Bm25QueryTerms, int DocumentsOverMaxLength = 0, double? ExpansionPrecision = null);
 
 internal sealed record EfficiencyInfo(
     int Cores,

@@ -121,6 +121,10 @@ internal static class ReportWriter
             s.AppendLine($"| nonzero terms per document: raw / indexed (after pruning, quantization) | {F(sp.DocumentTermsRaw, "0.0")} / {F(sp.DocumentTermsIndexed, "0.0")} (sum of term frequencies {F(sp.DocumentPostingsPerDoc, "0")}) |");
             s.AppendLine($"| nonzero terms per query: raw / used (after pruning) | {F(sp.QueryTermsRaw, "0.0")} / {F(sp.QueryTermsUsed, "0.0")} |");
             s.AppendLine($"| BM25 terms per query (distinct analyzed) | {F(sp.Bm25QueryTerms, "0.0")} |");
+            if (sp.ExpansionPrecision is { } ep)
+            {
+                s.AppendLine($"| expansion precision: share of a query's expansion weight on terms its relevant documents hold | {F(ep, "0.000")} |");
+            }
             s.AppendLine($"| documents longer than the model's {r.Model?.MaxLength} word pieces | {sp.DocumentsOverMaxLength} |");
         }
 
