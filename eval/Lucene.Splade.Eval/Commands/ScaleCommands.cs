@@ -115,9 +115,10 @@ internal sealed class ScaleCommand : Command<ScaleSettings>
         var benchmark = new ScaleBenchmark(stats, vocabulary, settings.Seed, line => AnsiConsole.WriteLine(line));
         var report = benchmark.Run(settings.ParseSizes()!, settings.Queries, settings.IndexFolder ?? Path.Combine(settings.Output, "indexes"));
         File.WriteAllText(Path.Combine(settings.Output, "scale.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(settings.Output, "scale.md"), Markdown(report, settings));
+        var markdown = Markdown(report, settings);
+        File.WriteAllText(Path.Combine(settings.Output, "scale.md"), markdown);
         Plot(report, Path.Combine(settings.Output, "scale.png"));
-        AnsiConsole.Write(new Text(Markdown(report, settings)));
+        AnsiConsole.Write(new Text(markdown));
         return 0;
     }
 

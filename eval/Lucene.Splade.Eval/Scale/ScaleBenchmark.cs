@@ -7,6 +7,7 @@ using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Lucene.Splade.Corpora;
+using Lucene.Splade.Eval.Experiments;
 using Lucene.Splade.Eval.Retrieval;
 using Lucene.Splade.Search;
 using Lucene.Splade.Tokenization;
@@ -31,8 +32,9 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
     public ScaleReport Run(IReadOnlyList<int> sizes, int queryCount, string indexFolder)
     {
         var corpus = new SyntheticCorpus(stats, seed);
-        var fit = corpus.MeasuredFit(Math.Min(5000, sizes.Max()));
-        log($"fit over 5,000 documents: terms/doc {fit.GeneratedTermsPerDocument:F1} (fitted {fit.FittedTermsPerDocument:F1}); top-20 terms' df {fit.GeneratedTop20DocumentFrequency:F3} (fitted {fit.FittedTop20DocumentFrequency:F3})");
+        var fitDocuments = Math.Min(5000, sizes.Max());
+        var fit = corpus.MeasuredFit(fitDocuments);
+        log($"fit over {fitDocuments:N0} documents: terms/doc {fit.GeneratedTermsPerDocument:F1} (fitted {fit.FittedTermsPerDocument:F1}); top-20 terms' df {fit.GeneratedTop20DocumentFrequency:F3} (fitted {fit.FittedTop20DocumentFrequency:F3})");
 
         var spladeFolder = Path.Combine(indexFolder, "splade");
         var bm25Folder = Path.Combine(indexFolder, "bm25");
@@ -146,7 +148,7 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
             spladeDocsPerSecond,
             bm25DocsPerSecond,
             tokensPerDocument,
-            Modes.Select((mode, m) => new ModeLatency(mode, Percentile(latencies[m], 0.5), Percentile(latencies[m], 0.95), Percentile(latencies[m], 0.99))).ToArray(),
+            Modes.Select((mode, m) => ModeLatency.From(mode, latencies[m])).ToArray(),
             identical,
             queries.Length,
             overlap,
@@ -159,16 +161,18 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
 
     private static double Overlap(TopDocs exact, TopDocs approximate) =>
         exact.ScoreDocs.Length == 0 ? 1 : approximate.ScoreDocs.Select(h => h.Doc).Intersect(exact.ScoreDocs.Select(h => h.Doc)).Count() / (double)exact.ScoreDocs.Length;
-
-    private static double Percentile(double[] values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
 }
 
 /// <summary>A mode's latency percentiles (ms).</summary>
-internal sealed record ModeLatency(string Mode, double P50, double P95, double P99);
+internal sealed record ModeLatency(string Mode, double P50, double P95, double P99)
+{
+    /// <summary>The percentiles of <paramref name="ms"/>, as the harness's other latency figures (<see cref="LatencyStats"/>).</summary>
+    public static ModeLatency From(string mode, IReadOnlyList<double> ms)
+    {
+        var stats = LatencyStats.From(ms);
+        return new ModeLatency(mode, stats.P50Ms, stats.P95Ms, stats.P99Ms);
+    }
+}
 
 /// <summary>Everything measured at one corpus size.</summary>
 internal sealed record ScalePoint(

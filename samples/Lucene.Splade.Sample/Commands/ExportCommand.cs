@@ -2,10 +2,7 @@ using System.ComponentModel;
 using System.Text;
 using Lucene.Splade.Corpora;
 using Lucene.Splade.Interchange;
-using Lucene.Splade.Modeling;
 using Lucene.Splade.Sample.Indexing;
-using Lucene.Splade.Sample.Models;
-using Lucene.Splade.Tokenization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -41,9 +38,8 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var vocabulary = IndexModel.LoadVocabulary(console, settings);
         using var reader = IndexLayout.OpenReader(settings.Index);
-        var metadata = IndexMetadata.FromUserData(reader.IndexCommit.UserData);
-        var vocabulary = LoadVocabulary(settings.Encoder(metadata?.Model));
         var written = 0;
         using (var output = new StreamWriter(settings.Output, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
@@ -59,20 +55,5 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
 
         console.MarkupLineInterpolated($"Exported {written} documents to {settings.Output} (Anserini JsonVectorCollection, integer weights at the index's scale).");
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The model's vocabulary alone (its tokenizer files), without loading the ONNX model.</summary>
-    private static Vocabulary LoadVocabulary(EncoderSettings settings)
-    {
-        var folder = settings.EmbeddedFolder() ?? settings.ModelFolder!;
-        try
-        {
-            var files = SpladeModelFolder.Resolve(folder);
-            return files.LoadTokenizer(files.LoadConfig()).Vocabulary;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new SampleException($"Cannot read the vocabulary of {ModelLoader.ModelName(settings)}: {e.Message}", e);
-        }
     }
 }

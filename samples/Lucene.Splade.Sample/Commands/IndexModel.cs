@@ -24,6 +24,9 @@ internal static class IndexModel
         return queryEncoder == QueryEncoders.InferenceFree ? console.LoadInferenceFree(encoderSettings) : console.LoadModel(encoderSettings);
     }
 
+    /// <summary>The vocabulary of the index's model (see <see cref="Load"/>), without loading the ONNX model.</summary>
+    public static Tokenization.Vocabulary LoadVocabulary(IAnsiConsole console, QuerySettings settings) => ModelLoader.LoadVocabulary(Resolve(console, settings));
+
     private static EncoderSettings Resolve(IAnsiConsole console, QuerySettings settings)
     {
         IndexMetadata? metadata;

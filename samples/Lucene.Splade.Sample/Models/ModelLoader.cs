@@ -63,6 +63,21 @@ internal static class ModelLoader
         }
     }
 
+    /// <summary>The model folder's vocabulary alone (its tokenizer files), without loading the ONNX model.</summary>
+    public static Tokenization.Vocabulary LoadVocabulary(EncoderSettings settings)
+    {
+        var folder = settings.EmbeddedFolder() ?? settings.ModelFolder!;
+        try
+        {
+            var files = Modeling.SpladeModelFolder.Resolve(folder);
+            return files.LoadTokenizer(files.LoadConfig()).Vocabulary;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new SampleException($"Cannot read the vocabulary of {ModelName(settings)}: {e.Message}", e);
+        }
+    }
+
     /// <summary>The name an index records for the model: its full folder path, "embedded" or "embedded-trained".</summary>
     public static string ModelName(EncoderSettings settings) =>
         settings.ModelFolder switch

@@ -127,6 +127,9 @@ public sealed class SpladeQuery : Query
         return query;
     }
 
+    /// <summary>Without <see cref="DynamicPruning"/> the query is its exhaustive equivalent (<see cref="ToBooleanQuery"/>).</summary>
+    public override Query Rewrite(IndexReader reader) => DynamicPruning ? this : ToBooleanQuery();
+
     /// <inheritdoc />
     public override Weight CreateWeight(IndexSearcher searcher) => new SpladeQueryWeight(this, searcher);
 
@@ -204,6 +207,7 @@ public sealed class SpladeQuery : Query
         private readonly SpladeQuery _query;
         private readonly Weight _exhaustive;
         private readonly Similarity _similarity;
+        private readonly Term[] _terms;
         private readonly TermContext[] _states;
         private readonly Similarity.SimWeight[] _termWeights;
         private readonly bool _canPrune;
@@ -214,21 +218,22 @@ public sealed class SpladeQuery : Query
             _query = query;
             _similarity = searcher.Similarity;
             var context = searcher.TopReaderContext;
-            _states = new TermContext[query._terms.Length];
-            _termWeights = new Similarity.SimWeight[_states.Length];
+            _terms = Array.ConvertAll(query._terms, t => new Term(query.Field, t));
+            _states = new TermContext[_terms.Length];
+            _termWeights = new Similarity.SimWeight[_terms.Length];
             var collection = searcher.CollectionStatistics(query.Field);
-            for (var i = 0; i < _states.Length; i++)
+            for (var i = 0; i < _terms.Length; i++)
             {
-                var term = new Term(query.Field, query._terms[i]);
-                _states[i] = TermContext.Build(context, term);
+                _states[i] = TermContext.Build(context, _terms[i]);
                 // As TermQuery's weight does it (its boost is the term's weight), so scores are bit for bit the same.
-                _termWeights[i] = _similarity.ComputeWeight(query._weights[i], collection, searcher.TermStatistics(term, _states[i]));
+                _termWeights[i] = _similarity.ComputeWeight(query._weights[i], collection, searcher.TermStatistics(_terms[i], _states[i]));
             }
 
             // The term states are shared, so the exhaustive weight does not seek the terms a second time.
             _exhaustive = query.BuildBooleanQuery(_states).CreateWeight(searcher);
             var fieldSimilarity = _similarity is PerFieldSimilarityWrapper perField ? perField.Get(query.Field) : _similarity;
-            _canPrune = query.DynamicPruning && fieldSimilarity is SpladeSimilarity && query.Boost > 0 && query._weights.All(w => w > 0);
+            // Only pruning queries get here (Rewrite); the bounds also need the dot-product similarity and positive weights.
+            _canPrune = fieldSimilarity is SpladeSimilarity && query.Boost > 0 && query._weights.All(w => w > 0);
         }
 
         public override Query Query => _query;
@@ -290,7 +295,7 @@ public sealed class SpladeQuery : Query
             private readonly IBits? _acceptDocs;
             private BulkScorer? _exhaustive;
             private MaxScoreScorer? _maxScore;
-            private bool _exhaustiveEmpty;
+            private bool _decided;
 
             public SpladeBulkScorer(SpladeQueryWeight weight, AtomicReaderContext context, bool scoreDocsInOrder, IBits? acceptDocs)
             {
@@ -302,8 +307,9 @@ public sealed class SpladeQuery : Query
 
             public override bool Score(ICollector collector, int max)
             {
-                if (_maxScore is null && _exhaustive is null && !_exhaustiveEmpty)
+                if (!_decided)
                 {
+                    _decided = true;
                     if (_weight._canPrune && collector is TopScoreDocCollector)
                     {
                         _maxScore = MaxScoreScorer.Create(_weight, _context, _acceptDocs);
@@ -311,7 +317,6 @@ public sealed class SpladeQuery : Query
                     else
                     {
                         _exhaustive = _weight._exhaustive.GetBulkScorer(_context, _scoreDocsInOrder, _acceptDocs);
-                        _exhaustiveEmpty = _exhaustive is null;
                     }
                 }
 
@@ -380,9 +385,8 @@ public sealed class SpladeQuery : Query
                     }
 
                     var termsEnum = terms.GetEnumerator();
-                    var bytes = new BytesRef(weight._query._terms[i]);
-                    termsEnum.SeekExact(bytes, state);
-                    var bounds = TermFrequencyBounds.For(reader, weight._query.Field, bytes, termsEnum);
+                    termsEnum.SeekExact(weight._terms[i].Bytes, state);
+                    var bounds = TermFrequencyBounds.For(reader, weight._query.Field, weight._query._terms[i], termsEnum);
                     var docs = termsEnum.Docs(acceptDocs, null, DocsFlags.FREQS);
                     var first = docs.NextDoc();
                     if (first != DocIdSetIterator.NO_MORE_DOCS)

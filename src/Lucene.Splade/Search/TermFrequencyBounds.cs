@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Util;
 
 namespace Lucene.Splade.Search;
 
@@ -27,10 +26,10 @@ internal static class TermFrequencyBounds
     private static readonly ConditionalWeakTable<object, ConcurrentDictionary<(string Field, string Term), TermBounds>> Cache = new();
 
     /// <summary>The bounds of the term on which <paramref name="positioned"/> stands, over all of the segment's documents.</summary>
-    public static TermBounds For(AtomicReader reader, string field, BytesRef term, TermsEnum positioned)
+    public static TermBounds For(AtomicReader reader, string field, string term, TermsEnum positioned)
     {
         var segment = Cache.GetValue(reader.CoreCacheKey, _ => new ConcurrentDictionary<(string, string), TermBounds>());
-        var key = (field, term.Utf8ToString());
+        var key = (field, term);
         if (segment.TryGetValue(key, out var cached))
         {
             return cached;
