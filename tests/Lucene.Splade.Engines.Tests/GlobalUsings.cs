@@ -1,0 +1,2 @@
+global using Lucene.Splade.TestSupport;
+global using NUnit.Framework;
