@@ -39,8 +39,12 @@ internal static class SampleApp
                 .WithDescription("Print the sparse vector of a text, as a document or as a query.")
                 .WithExample("encode", "--query", "\"cheap flights to rome\"");
             config.AddCommand<ExportCommand>("export")
-                .WithDescription("Write an index's documents and SPLADE vectors as an Anserini JsonVectorCollection (JSON Lines), without the model.")
-                .WithExample("export", "--index", "my-index", "-o", "vectors.jsonl");
+                .WithDescription("Write an index's documents and SPLADE vectors, without the model: as an Anserini JsonVectorCollection (JSON Lines), or as Elasticsearch or OpenSearch bulk bodies (NDJSON), to a file and/or straight to a cluster.")
+                .WithExample("export", "--index", "my-index", "-o", "vectors.jsonl")
+                .WithExample("export", "--index", "my-index", "--format", "elasticsearch", "--url", "http://localhost:9200", "--index-name", "my-index");
+            config.AddCommand<ImportCommand>("import")
+                .WithDescription("Index an Anserini JsonVectorCollection (vectors encoded elsewhere, integer weights) without running the model; search it as any other index.")
+                .WithExample("import", "vectors.jsonl", "--index", "my-index", "--scale", "100");
             config.AddCommand<StatsCommand>("stats")
                 .WithDescription("Documents, size on disk and per field, sparsity, expected FLOPS and the model of an index.");
         });
@@ -55,6 +59,8 @@ internal static class SampleApp
         CommandAppException => e.Message,
         DirectoryNotFoundException or FileNotFoundException => $"not found: {e.Message}",
         InvalidDataException => e.Message,
+        Engines.EngineRequestException => $"the cluster refused: {e.Message}",
+        HttpRequestException => $"no answer from the cluster: {e.Message}",
         UnauthorizedAccessException => $"access denied: {e.Message}",
         IOException => $"I/O error: {e.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",

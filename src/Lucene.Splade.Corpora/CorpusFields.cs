@@ -40,11 +40,18 @@ public static class CorpusFields
 
     /// <summary>A whole document: id, stored title and text, the BM25 field and the SPLADE field.</summary>
     public static Document ToDocument(CorpusDocument document, SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions indexing) =>
+        ToDocument(document, SpladeField(vector, vocabulary, indexing));
+
+    /// <summary>A whole document whose SPLADE term frequencies were quantized beforehand (an imported Anserini file, say).</summary>
+    public static Document ToDocument(CorpusDocument document, QuantizedVector termFrequencies, Vocabulary vocabulary) =>
+        ToDocument(document, SpladeField(termFrequencies, vocabulary));
+
+    private static Document ToDocument(CorpusDocument document, IIndexableField splade) =>
     [
         IdField(document.Id),
         new StoredField(Title, document.Title),
         new StoredField(Text, document.Text),
         Bm25Field(document),
-        SpladeField(vector, vocabulary, indexing),
+        splade,
     ];
 }

@@ -21,14 +21,12 @@ public sealed class ReadmeExamplesTests
         Assert.That(examples, Has.Count.GreaterThanOrEqualTo(5), "README.md lost its console examples");
         var before = Environment.CurrentDirectory;
         var input = Console.In;
-        var index = Path.Combine(root, "artifacts", "sample-index");
+        // The examples write these indexes (the index command's and the import command's).
+        string[] indexes = [Path.Combine(root, "artifacts", "sample-index"), Path.Combine(root, "artifacts", "imported-index")];
         try
         {
             Environment.CurrentDirectory = root;
-            if (Directory.Exists(index))
-            {
-                Directory.Delete(index, recursive: true);
-            }
+            DeleteFolders(indexes);
 
             foreach (var example in examples)
             {
@@ -48,10 +46,15 @@ public sealed class ReadmeExamplesTests
         {
             Console.SetIn(input);
             Environment.CurrentDirectory = before;
-            if (Directory.Exists(index))
-            {
-                Directory.Delete(index, recursive: true);
-            }
+            DeleteFolders(indexes);
+        }
+    }
+
+    private static void DeleteFolders(IEnumerable<string> folders)
+    {
+        foreach (var folder in folders.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -64,13 +64,21 @@ internal static class ModelLoader
     }
 
     /// <summary>The model folder's vocabulary alone (its tokenizer files), without loading the ONNX model.</summary>
-    public static Tokenization.Vocabulary LoadVocabulary(EncoderSettings settings)
+    public static Tokenization.Vocabulary LoadVocabulary(EncoderSettings settings) => LoadDescription(settings).Vocabulary;
+
+    /// <summary>
+    /// What an index records about the model, read from the folder without loading the ONNX model: its vocabulary, its
+    /// description and the max length an encoder with these settings would use.
+    /// </summary>
+    public static ModelDescription LoadDescription(EncoderSettings settings)
     {
         var folder = settings.EmbeddedFolder() ?? settings.ModelFolder!;
         try
         {
             var files = Modeling.SpladeModelFolder.Resolve(folder);
-            return files.LoadTokenizer(files.LoadConfig()).Vocabulary;
+            var config = files.LoadConfig();
+            var maxLength = Math.Min(settings.MaxLength ?? config.MaxLength, config.MaxLength);
+            return new ModelDescription(files.LoadTokenizer(config).Vocabulary, config.Description ?? files.Folder, maxLength);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -87,3 +95,9 @@ internal static class ModelLoader
             _ => Path.GetFullPath(settings.ModelFolder),
         };
 }
+
+/// <summary>A model as an index records it, read without loading the ONNX model.</summary>
+/// <param name="Vocabulary">Its vocabulary.</param>
+/// <param name="Description">Its description (or its folder).</param>
+/// <param name="MaxLength">The longest input an encoder with the same settings takes.</param>
+internal sealed record ModelDescription(Tokenization.Vocabulary Vocabulary, string Description, int MaxLength);
