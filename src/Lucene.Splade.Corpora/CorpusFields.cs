@@ -2,6 +2,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search.Similarities;
 using Lucene.Splade.Analysis;
+using Lucene.Splade.Interchange;
 using Lucene.Splade.Search;
 using Lucene.Splade.Tokenization;
 using Lucene.Splade.Vectors;
@@ -21,6 +22,9 @@ public static class CorpusFields
     public const string Contents = "contents";
     public const string Splade = "splade";
 
+    /// <summary>The optional forward index: each document's pruned SPLADE vector with float weights (<see cref="ForwardVectors"/>).</summary>
+    public const string SpladeVector = "splade_vector";
+
     /// <summary>SPLADE's dot product on <see cref="Splade"/>, <paramref name="bm25"/> (BM25 by default) on the rest.</summary>
     public static Similarity CreateSimilarity(Similarity? bm25 = null) => SpladeSimilarity.ForFields([Splade], bm25);
 
@@ -38,9 +42,18 @@ public static class CorpusFields
     public static IIndexableField SpladeField(QuantizedVector termFrequencies, Vocabulary vocabulary) =>
         Analysis.SpladeField.CreateEncodedField(Splade, termFrequencies, vocabulary);
 
-    /// <summary>A whole document: id, stored title and text, the BM25 field and the SPLADE field.</summary>
-    public static Document ToDocument(CorpusDocument document, SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions indexing) =>
-        ToDocument(document, SpladeField(vector, vocabulary, indexing));
+    /// <summary>A whole document: id, stored title and text, the BM25 field and the SPLADE field; with
+    /// <paramref name="forwardVector"/>, also the pruned float vector in <see cref="SpladeVector"/>.</summary>
+    public static Document ToDocument(CorpusDocument document, SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions indexing, bool forwardVector = false)
+    {
+        var result = ToDocument(document, SpladeField(vector, vocabulary, indexing));
+        if (forwardVector)
+        {
+            result.Add(ForwardVectors.CreateField(SpladeVector, SparseVectorPruner.Prune(vector, indexing.Pruning)));
+        }
+
+        return result;
+    }
 
     /// <summary>A whole document whose SPLADE term frequencies were quantized beforehand (an imported Anserini file, say).</summary>
     public static Document ToDocument(CorpusDocument document, QuantizedVector termFrequencies, Vocabulary vocabulary) =>

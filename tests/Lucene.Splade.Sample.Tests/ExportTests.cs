@@ -4,6 +4,7 @@ using Lucene.Net.Store;
 using Lucene.Splade.Corpora;
 using Lucene.Splade.Engines;
 using Lucene.Splade.Interchange;
+using Lucene.Splade.Sample.Indexing;
 using Lucene.Splade.TestSupport;
 
 namespace Lucene.Splade.Sample.Tests;
@@ -67,6 +68,47 @@ public sealed class ExportTests
             "splade":{"type":"{{vectorType}}"}
             """.Trim()));
         Assert.That(run.Output, Does.Contain($"Exported {TestCorpus.Documents.Length} documents").And.Contain("bulk.mapping.json"));
+    }
+
+    [Test]
+    public void Export_of_an_index_with_forward_vectors_writes_the_models_float_weights()
+    {
+        var folder = SampleTestContext.NewFolder("export-forward");
+        var index = Path.Combine(folder, "index");
+        var metadata = SharedIndex.Metadata();
+        new IndexBuilder(SampleTestContext.Encoder, metadata, new IndexBuildOptions(index, Rebuild: true, Threads: 2, BatchSize: 4, ForwardVectors: true))
+            .Build(TestCorpus.Documents, null, CancellationToken.None);
+        var file = Path.Combine(folder, "bulk.ndjson");
+
+        var run = ConsoleRun.Of("export", "--index", index, "--format", "elasticsearch", "-o", file);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
+        Assert.That(run.Output, Does.Contain("from the forward index"));
+        var vocabulary = SampleTestContext.Encoder.Vocabulary;
+        Dictionary<string, Dictionary<string, float>> forward;
+        using (var directory = FSDirectory.Open(index))
+        using (var reader = DirectoryReader.Open(directory))
+        {
+            forward = ForwardVectors.Read(reader, CorpusFields.SpladeVector).ToDictionary(
+                d => reader.Document(d.Doc).Get(CorpusFields.Id),
+                d => Enumerable.Range(0, d.Vector.Count).ToDictionary(i => vocabulary[d.Vector.TermIds[i]], i => d.Vector.Weights[i]));
+        }
+
+        var postings = IndexedFrequencies(index);
+        var lines = File.ReadAllText(file)[..^1].Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(2 * TestCorpus.Documents.Length));
+        foreach (var pair in lines.Chunk(2))
+        {
+            var id = Action(pair[0]).Id;
+            using var source = JsonDocument.Parse(pair[1]);
+            var weights = source.RootElement.GetProperty("splade").EnumerateObject().ToDictionary(p => EngineTermKeys.FromKey(p.Name), p => p.Value.GetSingle());
+            Assert.That(weights, Is.EquivalentTo(forward[id]), "the stored floats, not tf / scale");
+            Assert.That(weights.Values.Any(w => w * metadata.Scale != MathF.Round(w * metadata.Scale)), Is.True, "not multiples of 1 / scale");
+            foreach (var (term, tf) in postings[id])
+            {
+                Assert.That(metadata.IndexingOptions.Quantizer.ToFrequency(weights[term]), Is.EqualTo(tf), $"{id} {term}: the postings quantize the same vector");
+            }
+        }
     }
 
     [TestCase(EngineFlavor.Elasticsearch)]

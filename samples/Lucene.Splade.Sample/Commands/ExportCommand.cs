@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Elastic.Clients.Elasticsearch;
+using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Splade.Corpora;
 using Lucene.Splade.Elasticsearch;
@@ -19,7 +20,7 @@ namespace Lucene.Splade.Sample.Commands;
 /// <summary>
 /// <c>export</c>: writes an index's documents with their SPLADE vectors (the index's integer frequencies, read back
 /// from the postings) as an Anserini <c>JsonVectorCollection</c>, or as Elasticsearch or OpenSearch bulk bodies with
-/// float weights (<c>tf / scale</c>, so they carry the index's quantization), to a file and/or to a cluster.
+/// float weights (the forward index's when the index has one, else <c>tf / scale</c>, which carry the index's quantization), to a file and/or to a cluster.
 /// </summary>
 internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportCommand.Settings>
 {
@@ -109,11 +110,13 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
             ?? throw new SampleException($"The index at {settings.Index} records no quantization scale (it was not made by this console), so its weights cannot be turned into floats.");
         var quantizer = new TermFrequencyQuantizer(metadata.Scale, metadata.MaxFrequency);
         var layout = new EngineIndexLayout(settings.IndexName) { TextFields = [CorpusFields.Title, CorpusFields.Text] };
-        var scale = metadata.Scale.ToString(CultureInfo.InvariantCulture);
+        var weights = ForwardVectors.Exists(reader, CorpusFields.SpladeVector)
+            ? "float weights from the forward index: the model's, after pruning"
+            : $"float weights = tf / {metadata.Scale.ToString(CultureInfo.InvariantCulture)}, the index's quantization";
         if (settings.Output is { Length: > 0 } output)
         {
             var (written, mappingFile) = WriteBulkFile(EngineDocuments(reader, vocabulary, quantizer, cancellationToken), layout, settings, output);
-            console.MarkupLineInterpolated($"Exported {written} documents to {output} ({settings.Format} bulk NDJSON for index {settings.IndexName}, float weights = tf / {scale}, the index's quantization); the mapping is in {mappingFile}.");
+            console.MarkupLineInterpolated($"Exported {written} documents to {output} ({settings.Format} bulk NDJSON for index {settings.IndexName}, {weights}); the mapping is in {mappingFile}.");
         }
 
         return settings.Url is null ? ExitCodes.Ok : await SendAsync(EngineDocuments(reader, vocabulary, quantizer, CancellationToken.None), layout, vocabulary, settings, cancellationToken);
@@ -136,23 +139,37 @@ internal sealed class ExportCommand(IAnsiConsole console) : AsyncCommand<ExportC
     }
 
     /// <summary>
-    /// The index's documents for an engine: title and text, and the SPLADE weights as floats (tf / scale). Cancelling
-    /// throws; for a cluster, pass no token and let the bulk run stop, so that it says where to resume.
+    /// The index's documents for an engine: title and text, and the SPLADE weights as floats: the forward index's
+    /// (the model's weights after pruning) when the index has one, else tf / scale. Cancelling throws; for a cluster,
+    /// pass no token and let the bulk run stop, so that it says where to resume.
     /// </summary>
     private static IEnumerable<EngineDocument> EngineDocuments(DirectoryReader reader, Vocabulary vocabulary, TermFrequencyQuantizer quantizer, CancellationToken cancellationToken)
     {
+        if (ForwardVectors.Exists(reader, CorpusFields.SpladeVector))
+        {
+            foreach (var (doc, vector) in ForwardVectors.Read(reader, CorpusFields.SpladeVector))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var stored = reader.Document(doc);
+                yield return EngineDocument.FromVector(Id(stored, doc), vector, vocabulary, indexing: null, StoredFields(stored));
+            }
+
+            yield break;
+        }
+
         foreach (var (doc, vector) in IndexedVectors.Read(reader, CorpusFields.Splade, vocabulary))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var stored = reader.Document(doc);
-            var fields = new Dictionary<string, string>
-            {
-                [CorpusFields.Title] = stored.Get(CorpusFields.Title) ?? "",
-                [CorpusFields.Text] = stored.Get(CorpusFields.Text) ?? "",
-            };
-            yield return EngineDocument.FromTermFrequencies(Id(stored, doc), vector, quantizer, vocabulary, fields);
+            yield return EngineDocument.FromTermFrequencies(Id(stored, doc), vector, quantizer, vocabulary, StoredFields(stored));
         }
     }
+
+    private static Dictionary<string, string> StoredFields(Document stored) => new()
+    {
+        [CorpusFields.Title] = stored.Get(CorpusFields.Title) ?? "",
+        [CorpusFields.Text] = stored.Get(CorpusFields.Text) ?? "",
+    };
 
     private static (int Written, string MappingFile) WriteBulkFile(IEnumerable<EngineDocument> documents, EngineIndexLayout layout, Settings settings, string output)
     {

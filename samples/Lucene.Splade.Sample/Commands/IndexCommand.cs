@@ -39,6 +39,10 @@ internal sealed class IndexCommand(IAnsiConsole console) : Command<IndexCommand.
         [DefaultValue(2000)]
         public int CommitEvery { get; init; } = 2000;
 
+        [CommandOption("--forward-vectors")]
+        [Description("Also store each document's float vector (a forward index, about 5 bytes per term): export then sends the model's weights to Elasticsearch/OpenSearch instead of tf / scale.")]
+        public bool ForwardVectors { get; init; }
+
         public override ValidationResult Validate() =>
             Threads is < 1 ? ValidationResult.Error("--threads must be at least 1.")
             : CommitEvery < 1 ? ValidationResult.Error("--commit-every must be at least 1.")
@@ -65,7 +69,7 @@ internal sealed class IndexCommand(IAnsiConsole console) : Command<IndexCommand.
             encoder.MaxLength, encoder.Vocabulary.Count, settings.Scale, Vectors.TermFrequencyQuantizer.DefaultMaxFrequency, settings.DocumentPruning,
             settings.Windows, settings.WindowStride);
         var options = new IndexBuildOptions(Path.GetFullPath(settings.Index), settings.Rebuild,
-            settings.Threads ?? Environment.ProcessorCount, settings.BatchSize, settings.CommitEvery);
+            settings.Threads ?? Environment.ProcessorCount, settings.BatchSize, settings.CommitEvery, settings.ForwardVectors);
         var builder = new IndexBuilder(encoder, metadata, options);
 
         console.MarkupLineInterpolated($"Indexing [bold]{settings.Input}[/] ({candidates} candidate documents) into [bold]{options.IndexPath}[/] with {options.Threads} threads, batches of {options.BatchSize}.");

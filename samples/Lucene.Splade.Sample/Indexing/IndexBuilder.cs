@@ -12,7 +12,8 @@ namespace Lucene.Splade.Sample.Indexing;
 /// <param name="Threads">Model calls running at once.</param>
 /// <param name="BatchSize">Documents per model call.</param>
 /// <param name="CommitEvery">Commit after about this many new documents, so a crash loses little.</param>
-internal sealed record IndexBuildOptions(string IndexPath, bool Rebuild, int Threads, int BatchSize, int CommitEvery = 2000);
+/// <param name="ForwardVectors">Also store each document's pruned float vector (<see cref="CorpusFields.SpladeVector"/>).</param>
+internal sealed record IndexBuildOptions(string IndexPath, bool Rebuild, int Threads, int BatchSize, int CommitEvery = 2000, bool ForwardVectors = false);
 
 /// <summary>Where a build stands; reported after every encoded batch.</summary>
 internal sealed record IndexProgress(int Added, int SkippedExisting, int Duplicates);
@@ -64,7 +65,7 @@ internal sealed class IndexBuilder(SpladeEncoder encoder, IndexMetadata metadata
 
             for (var i = 0; i < fresh.Count; i++)
             {
-                session.Add(CorpusFields.ToDocument(fresh[i], vectors[i], encoder.Vocabulary, _indexing));
+                session.Add(CorpusFields.ToDocument(fresh[i], vectors[i], encoder.Vocabulary, _indexing, options.ForwardVectors));
             }
 
             progress?.Report(new IndexProgress(session.Added, session.SkippedExisting, session.Duplicates));
