@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
@@ -20,8 +21,9 @@ namespace Lucene.Splade.Interchange;
 /// was built from after pruning (<see cref="SparseVectorPruner.Prune"/>), so both hold the same terms.
 /// </para>
 /// <para>
-/// The value is a version byte, the term count and the ascending term ids as variable-length deltas, then the weights
-/// as little-endian 32-bit floats. Lucene.NET stores bytes; no library serializes a sparse vector into them, so the
+/// The value is a version byte, the term count, the weights as little-endian 32-bit floats, then the ascending term ids
+/// as variable-length deltas (weights first, so a reader that walks the ids knows where each weight is without
+/// decoding the whole value). Lucene.NET stores bytes; no library serializes a sparse vector into them, so the
 /// small format is written here. Reading checks every field of it and reports a damaged value as
 /// <see cref="InvalidDataException"/>. Stateless and thread-safe.
 /// </para>
@@ -51,17 +53,17 @@ public static class ForwardVectors
         var at = 0;
         buffer[at++] = FormatVersion;
         at = WriteVarInt(buffer, at, (uint)ids.Length);
+        foreach (var weight in vector.Weights)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(at), weight);
+            at += 4;
+        }
+
         var previous = 0;
         for (var i = 0; i < ids.Length; i++)
         {
             at = WriteVarInt(buffer, at, (uint)(ids[i] - previous));
             previous = ids[i];
-        }
-
-        foreach (var weight in vector.Weights)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(at), weight);
-            at += 4;
         }
 
         return buffer.AsSpan(0, at).ToArray();
@@ -76,18 +78,15 @@ public static class ForwardVectors
             return SparseVector.Empty;
         }
 
-        if (bytes[0] != FormatVersion)
+        var count = ReadHeader(bytes, out var at);
+
+        var weights = new float[count];
+        for (var i = 0; i < weights.Length; i++)
         {
-            throw new InvalidDataException($"Forward vector format {bytes[0]} is not known (this library writes {FormatVersion}).");
+            weights[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(at + (4 * i))..]);
         }
 
-        var at = 1;
-        var count = ReadVarInt(bytes, ref at);
-        if (count > (uint)(bytes.Length - at) / 4)
-        {
-            throw new InvalidDataException($"Forward vector of {count} terms in {bytes.Length} bytes: truncated or damaged.");
-        }
-
+        at += 4 * weights.Length;
         var ids = new int[count];
         long id = 0;
         for (var i = 0; i < ids.Length; i++)
@@ -99,17 +98,6 @@ public static class ForwardVectors
             }
 
             ids[i] = (int)id;
-        }
-
-        if (bytes.Length - at != 4 * ids.Length)
-        {
-            throw new InvalidDataException($"Forward vector of {count} terms has {bytes.Length - at} bytes of weights, not {4 * ids.Length}: damaged value.");
-        }
-
-        var weights = new float[ids.Length];
-        for (var i = 0; i < weights.Length; i++)
-        {
-            weights[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(at + (4 * i))..]);
             if (!(weights[i] > 0) || !float.IsFinite(weights[i]))
             {
                 // Stored vectors hold positive finite weights only; SparseVector would drop the others silently.
@@ -117,7 +105,56 @@ public static class ForwardVectors
             }
         }
 
+        if (at != bytes.Length)
+        {
+            throw new InvalidDataException($"Forward vector of {count} terms has {bytes.Length - at} bytes left over: damaged value.");
+        }
+
         return new SparseVector(ids, weights);
+    }
+
+    /// <summary>
+    /// The dot product of <paramref name="query"/> with the vector stored in <paramref name="bytes"/>, read in place
+    /// (no vector is built): each common term's query weight times the stored weight, or times its term frequency under
+    /// <paramref name="quantizer"/> (the index's own score). Summed in float in term id order.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a forward vector of this format.</exception>
+    /// <remarks>The re-scoring loop of two-phase search: compiled fully optimized from the first call, since a search
+    /// makes few calls of it and tiered compilation would time its first queries unoptimized.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static float Dot(ReadOnlySpan<byte> bytes, SparseVector query, TermFrequencyQuantizer? quantizer)
+    {
+        if (bytes.IsEmpty || query.IsEmpty)
+        {
+            return 0f;
+        }
+
+        var count = ReadHeader(bytes, out var at);
+
+        var weightsAt = at;
+        at += 4 * (int)count;
+        ReadOnlySpan<int> queryIds = query.TermIds;
+        ReadOnlySpan<float> queryWeights = query.Weights;
+        var q = 0;
+        long id = 0;
+        var score = 0f;
+        for (var i = 0; i < count && q < queryIds.Length; i++)
+        {
+            id += ReadVarInt(bytes, ref at);
+            while (q < queryIds.Length && queryIds[q] < id)
+            {
+                q++;
+            }
+
+            if (q < queryIds.Length && queryIds[q] == id)
+            {
+                var weight = BinaryPrimitives.ReadSingleLittleEndian(bytes[(weightsAt + (4 * i))..]);
+                score += queryWeights[q] * (quantizer is null ? weight : quantizer.ToFrequency(weight));
+                q++;
+            }
+        }
+
+        return score;
     }
 
     /// <summary>Whether <paramref name="reader"/> has forward vectors in <paramref name="field"/> (in any segment).</summary>
@@ -168,6 +205,25 @@ public static class ForwardVectors
         }
     }
 
+    /// <summary>Checks the version byte and reads the term count; <paramref name="at"/> is then where the weights start.</summary>
+    private static uint ReadHeader(ReadOnlySpan<byte> bytes, out int at)
+    {
+        if (bytes[0] != FormatVersion)
+        {
+            throw new InvalidDataException($"Forward vector format {bytes[0]} is not known (this library writes {FormatVersion}).");
+        }
+
+        at = 1;
+        var count = ReadVarInt(bytes, ref at);
+        if (count > (uint)(bytes.Length - at) / 5)
+        {
+            // Each term takes 4 bytes of weight and at least 1 of id.
+            throw new InvalidDataException($"Forward vector of {count} terms in {bytes.Length} bytes: truncated or damaged.");
+        }
+
+        return count;
+    }
+
     private static int WriteVarInt(byte[] buffer, int at, uint value)
     {
         while (value >= 0x80)
@@ -180,6 +236,7 @@ public static class ForwardVectors
         return at;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint ReadVarInt(ReadOnlySpan<byte> bytes, ref int at)
     {
         uint value = 0;

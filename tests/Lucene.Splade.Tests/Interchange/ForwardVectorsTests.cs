@@ -74,14 +74,34 @@ public sealed class ForwardVectorsTests
         Assert.That(read.Select(r => reader.Document(r.Doc).Get("id")), Does.Not.Contain("3"));
     }
 
+    [Test]
+    public void TheDotProductReadInPlaceIsTheVectorsDotProduct()
+    {
+        var random = new Random(9);
+        var quantizer = new TermFrequencyQuantizer(10f);
+        for (var i = 0; i < 50; i++)
+        {
+            var document = RandomVectors.Create(random, random.Next(1, 200), 3000, RandomVectors.ContinuousWeight);
+            var query = RandomVectors.Create(random, random.Next(1, 60), 3000, RandomVectors.ContinuousWeight);
+            var bytes = ForwardVectors.Encode(document);
+
+            Assert.That(ForwardVectors.Dot(bytes, query, null), Is.EqualTo((float)query.Dot(document)).Within(1e-4));
+            var quantized = quantizer.Quantize(document);
+            var expected = Enumerable.Range(0, quantized.Count).Sum(k => (double)query[quantized.TermIds[k]] * quantized.Frequencies[k]);
+            Assert.That(ForwardVectors.Dot(bytes, query, quantizer), Is.EqualTo(expected).Within(1e-3));
+        }
+
+        Assert.That(ForwardVectors.Dot([], RandomVectors.Create(random, 3, 10, RandomVectors.ContinuousWeight), null), Is.Zero);
+    }
+
     [TestCase(new byte[] { 9, 0 }, "format 9")]
     [TestCase(new byte[] { 1, 5, 1, 2 }, "truncated")]
     [TestCase(new byte[] { 1, 0x80 }, "inside a number")]
     [TestCase(new byte[] { 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0 }, "longer than 5 bytes")]
-    [TestCase(new byte[] { 1, 2, 4, 0, 0, 0, 128, 63, 0, 0, 128, 63 }, "not strictly ascending")]
-    [TestCase(new byte[] { 1, 1, 4, 0, 0, 128, 63, 0 }, "bytes of weights")]
-    [TestCase(new byte[] { 1, 1, 4, 0, 0, 128, 191 }, "weight of term 4 is -1")]
-    [TestCase(new byte[] { 1, 1, 4, 0, 0, 192, 127 }, "weight of term 4 is NaN")]
+    [TestCase(new byte[] { 1, 2, 0, 0, 128, 63, 0, 0, 128, 63, 4, 0 }, "not strictly ascending")]
+    [TestCase(new byte[] { 1, 1, 0, 0, 128, 63, 4, 0 }, "bytes left over")]
+    [TestCase(new byte[] { 1, 1, 0, 0, 128, 191, 4 }, "weight of term 4 is -1")]
+    [TestCase(new byte[] { 1, 1, 0, 0, 192, 127, 4 }, "weight of term 4 is NaN")]
     public void ADamagedValueIsAClearError(byte[] bytes, string message)
     {
         Assert.That(() => ForwardVectors.Decode(bytes), Throws.InstanceOf<InvalidDataException>().With.Message.Contains(message));
