@@ -110,6 +110,14 @@ internal class RunSettings : DatasetSettings
     [Description("Index the SPLADE field from an Anserini JsonVectorCollection file written and read back (the interchange round trip; the file stays in the output folder).")]
     public bool ViaAnserini { get; init; }
 
+    [CommandOption("--two-phase <TERMS>")]
+    [Description("Search SPLADE in two phases: candidates from each query's TERMS heaviest terms, re-scored exactly from a forward index of the document vectors (built beside the SPLADE index). Default: the exhaustive query.")]
+    public int? TwoPhase { get; init; }
+
+    [CommandOption("--two-phase-candidates <N>")]
+    [Description("Documents the two-phase search re-scores per query. Default: --depth.")]
+    public int? TwoPhaseCandidates { get; init; }
+
     public override ValidationResult Validate()
     {
         var basic = base.Validate();
@@ -138,6 +146,11 @@ internal class RunSettings : DatasetSettings
             return ValidationResult.Error("--bm25-lengths must be lucene48 or byte4.");
         }
 
+        if (TwoPhase is < 1 || TwoPhaseCandidates is < 1)
+        {
+            return ValidationResult.Error("--two-phase and --two-phase-candidates must be at least 1.");
+        }
+
         return Depth < 1 || RrfK < 1 || WeightStep is <= 0 or > 1 || Weight is < 0 or > 1 || Scale <= 0
             ? ValidationResult.Error("--depth and --rrf-k must be positive, --weight-step in (0, 1], --weight in [0, 1], --scale > 0.")
             : ValidationResult.Success();
@@ -162,6 +175,8 @@ internal class RunSettings : DatasetSettings
         TimingQueries = TimingQueries,
         KeepIndexes = KeepIndexes,
         ViaAnserini = ViaAnserini,
+        TwoPhaseTerms = TwoPhase,
+        TwoPhaseCandidates = TwoPhaseCandidates,
     };
 
     public static RunKinds ParseRuns(string text)

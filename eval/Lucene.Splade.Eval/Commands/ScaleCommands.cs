@@ -85,6 +85,10 @@ internal sealed class ScaleSettings : CommandSettings
     [DefaultValue("scale-results")]
     public string Output { get; init; } = "scale-results";
 
+    [CommandOption("--two-phase")]
+    [Description("Also store forward vectors and time two-phase search (the 20 heaviest terms, 100 candidates re-scored exactly). SPLADE indexing time then includes the forward vectors; its size leaves them out.")]
+    public bool TwoPhase { get; init; }
+
     public override ValidationResult Validate()
     {
         if (!File.Exists(Stats))
@@ -112,12 +116,12 @@ internal sealed class ScaleCommand : Command<ScaleSettings>
         var folder = settings.Model ?? Lucene.Splade.Embedded.EmbeddedSpladeModel.FolderPath;
         var vocabulary = Vocabulary.Load(Path.Combine(folder, "vocab.txt"));
         Directory.CreateDirectory(settings.Output);
-        var benchmark = new ScaleBenchmark(stats, vocabulary, settings.Seed, line => AnsiConsole.WriteLine(line));
+        var benchmark = new ScaleBenchmark(stats, vocabulary, settings.Seed, line => AnsiConsole.WriteLine(line), settings.TwoPhase);
         var report = benchmark.Run(settings.ParseSizes()!, settings.Queries, settings.IndexFolder ?? Path.Combine(settings.Output, "indexes"));
         File.WriteAllText(Path.Combine(settings.Output, "scale.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         var markdown = Markdown(report, settings);
         File.WriteAllText(Path.Combine(settings.Output, "scale.md"), markdown);
-        Plot(report, Path.Combine(settings.Output, "scale.png"));
+        Plot(report, benchmark.Modes, Path.Combine(settings.Output, "scale.png"));
         AnsiConsole.Write(new Text(markdown));
         return 0;
     }
@@ -127,7 +131,7 @@ internal sealed class ScaleCommand : Command<ScaleSettings>
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Scale benchmark (top {ScaleBenchmark.TopHits}, one thread, warmed, modes interleaved per query)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Fitted to: {report.Source}; seed {report.Seed}; {report.Queries} queries per size. Command: `splade-eval scale --stats {Path.GetFileName(settings.Stats)} --sizes {settings.Sizes} --queries {settings.Queries} --seed {settings.Seed}`.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Fitted to: {report.Source}; seed {report.Seed}; {report.Queries} queries per size. Command: `splade-eval scale --stats {Path.GetFileName(settings.Stats)} --sizes {settings.Sizes} --queries {settings.Queries} --seed {settings.Seed}{(settings.TwoPhase ? " --two-phase" : "")}`.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Generated corpus: {report.Fit.GeneratedTermsPerDocument:F1} terms/doc (fitted {report.Fit.FittedTermsPerDocument:F1}); the 20 commonest terms in {report.Fit.GeneratedTop20DocumentFrequency:P1} of documents (fitted {report.Fit.FittedTop20DocumentFrequency:P1}).");
         text.AppendLine();
         text.AppendLine("| documents | mode | p50 ms | p95 ms | p99 ms | p50 / BM25 | p50 / exhaustive |");
@@ -148,17 +152,17 @@ internal sealed class ScaleCommand : Command<ScaleSettings>
         foreach (var p in report.Points)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {p.Documents:N0} | {p.Segments} | {p.IdenticalTop10}/{p.Queries} | {p.ScoredShare:P1} | {p.Top20Overlap:P1} | {p.SpladeIndexBytes / 1048576.0:F0} | {p.Bm25IndexBytes / 1048576.0:F0} | {p.SpladeIndexBytes / (double)p.Bm25IndexBytes:F2} | {p.SpladeIndexDocsPerSecond:F0} | {p.Bm25IndexDocsPerSecond:F0} | {p.SpladeIndexDocsPerSecond / p.Bm25IndexDocsPerSecond:F2} | {p.SpladeTokensPerDocument:F0} |");
+                $"| {p.Documents:N0} | {p.Segments} | {p.IdenticalTop10}/{p.Queries} | {p.ScoredShare:P1} | {p.Top20Overlap:P1}{(p.TwoPhaseOverlap is { } two ? $" (two phases: {two:P1})" : "")} | {p.SpladeIndexBytes / 1048576.0:F0} | {p.Bm25IndexBytes / 1048576.0:F0} | {p.SpladeIndexBytes / (double)p.Bm25IndexBytes:F2} | {p.SpladeIndexDocsPerSecond:F0} | {p.Bm25IndexDocsPerSecond:F0} | {p.SpladeIndexDocsPerSecond / p.Bm25IndexDocsPerSecond:F2} | {p.SpladeTokensPerDocument:F0} |");
         }
 
         return text.ToString();
     }
 
-    private static void Plot(ScaleReport report, string path)
+    private static void Plot(ScaleReport report, IReadOnlyList<string> modes, string path)
     {
         var plot = new ScottPlot.Plot();
         var xs = report.Points.Select(p => (double)p.Documents).ToArray();
-        foreach (var mode in ScaleBenchmark.Modes)
+        foreach (var mode in modes)
         {
             var line = plot.Add.Scatter(xs, report.Points.Select(p => p.Mode(mode).P50).ToArray());
             line.LegendText = mode;

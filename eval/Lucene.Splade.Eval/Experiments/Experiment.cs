@@ -120,6 +120,15 @@ internal sealed class Experiment
 
             spladeIndex = new IndexInfo(IndexBuilder.SpladeFieldName, built.SizeBytes, built.Seconds, corpus.Count / built.Seconds);
             folders.Add(spladeFolder);
+            if (options.TwoPhaseTerms is not null)
+            {
+                _log("Indexing the forward vectors (two-phase search) ...");
+                var forwardFolder = Path.Combine(_output, "index-forward");
+                var pruned = encoded.Documents.Vectors.Select(v => SparseVectorPruner.Prune(v, options.DocumentPruning)).ToArray();
+                var forward = IndexBuilder.BuildForward(forwardFolder, encoded.Documents.Ids, pruned);
+                _log($"Forward index: {forward.SizeBytes / 1048576.0:0.00} MiB (not counted in the SPLADE field's size).");
+                folders.Add(forwardFolder);
+            }
         }
 
         SearchResult? bm25 = null, splade = null, bm25Tune = null, spladeTune = null;
@@ -147,10 +156,13 @@ internal sealed class Experiment
                 var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName) { QueryPruning = options.QueryPruning, TopK = options.Depth };
                 var vectors = encoded.Queries.Ids.Zip(encoded.Queries.Vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
                 _log("Searching SPLADE ...");
-                splade = index.Search("splade", queries.Select(q => (q.Id, (Query)builder.Build(vectors[q.Id]))).ToArray(), options.Depth, warmUp: true);
+                Func<IReadOnlyList<CorpusQuery>, (string, Func<IndexSearcher, int, TopDocs>)[]> searches = options.TwoPhaseTerms is { } heavy
+                    ? TwoPhaseSearches(new TwoPhaseSpladeSearch(builder, CorpusFields.SpladeVector, heavy, options.TwoPhaseCandidates ?? options.Depth) { Quantizer = options.IndexingOptions.Quantizer }, vectors)
+                    : list => list.Select(q => (q.Id, (Func<IndexSearcher, int, TopDocs>)((searcher, n) => searcher.Search(builder.Build(vectors[q.Id]), n)))).ToArray();
+                splade = index.Search("splade", searches(queries), options.Depth, warmUp: true);
                 if (tuneQueries.Count > 0)
                 {
-                    spladeTune = index.Search("splade", tuneQueries.Select(q => (q.Id, (Query)builder.Build(vectors[q.Id]))).ToArray(), options.Depth, warmUp: false);
+                    spladeTune = index.Search("splade", searches(tuneQueries), options.Depth, warmUp: false);
                 }
 
                 outcomes.Add(Outcome(splade.Run, qrels, options, null));
@@ -240,7 +252,13 @@ internal sealed class Experiment
         o.RrfK, o.WeightStep, o.DefaultWeight, o.TimingDocuments, o.TimingQueries,
         $"Anserini BEIR flat: title + \" \" + text, EnglishAnalyzer, BM25(k1={Bm25Flat.K1}, b={Bm25Flat.B}) with " +
         (o.Bm25Lengths == Bm25Lengths.Lucene48 ? "Lucene 4.8's BM25Similarity" : "Lucene 8+ document lengths (Bm25Byte4Similarity)") +
-        ", analyzed query terms as SHOULD clauses (boost = count)");
+        ", analyzed query terms as SHOULD clauses (boost = count)",
+        o.TwoPhaseTerms,
+        o.TwoPhaseTerms is null ? null : o.TwoPhaseCandidates ?? o.Depth);
+
+    /// <summary>Each query's two-phase search, for <see cref="SearchIndex.Search(string, IReadOnlyList{ValueTuple{string, Func{IndexSearcher, int, TopDocs}}}, int, bool)"/>.</summary>
+    private static Func<IReadOnlyList<CorpusQuery>, (string, Func<IndexSearcher, int, TopDocs>)[]> TwoPhaseSearches(TwoPhaseSpladeSearch search, IReadOnlyDictionary<string, SparseVector> vectors) =>
+        list => list.Select(q => (q.Id, (Func<IndexSearcher, int, TopDocs>)((searcher, n) => search.Search(searcher, vectors[q.Id], n)))).ToArray();
 
     private static IReadOnlyList<CorpusQuery> JudgedQueries(IReadOnlyList<CorpusQuery> all, Qrels qrels, string split)
     {

@@ -73,6 +73,16 @@ internal sealed record ExperimentOptions
     /// </summary>
     public bool ViaAnserini { get; init; }
 
+    /// <summary>
+    /// Search SPLADE in two phases (<see cref="Lucene.Splade.Search.TwoPhaseSpladeSearch"/>): candidates from this many
+    /// of each query's heaviest terms, re-scored exactly (at the index's quantization) from a forward index built beside
+    /// the SPLADE index. Null: the exhaustive query.
+    /// </summary>
+    public int? TwoPhaseTerms { get; init; }
+
+    /// <summary>Candidates the two-phase search re-scores per query. Null: the run's depth.</summary>
+    public int? TwoPhaseCandidates { get; init; }
+
     public SpladeIndexingOptions IndexingOptions => new()
     {
         Pruning = DocumentPruning,

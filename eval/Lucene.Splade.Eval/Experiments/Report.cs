@@ -122,4 +122,4 @@ internal sealed record PruningInfo(int? TopK, float? MinWeight, double? MassFrac
     }
 }
 
-internal sealed record ExperimentSettingsInfo(string Runs, int Depth, PruningInfo DocumentPruning, float QuantizationScale, PruningInfo QueryPruning, int RrfK, double WeightStep, double DefaultWeight, int TimingDocuments, int TimingQueries, string Bm25);
+internal sealed record ExperimentSettingsInfo(string Runs, int Depth, PruningInfo DocumentPruning, float QuantizationScale, PruningInfo QueryPruning, int RrfK, double WeightStep, double DefaultWeight, int TimingDocuments, int TimingQueries, string Bm25, int? TwoPhaseTerms = null, int? TwoPhaseCandidates = null);

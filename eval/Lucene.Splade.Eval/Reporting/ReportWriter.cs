@@ -44,6 +44,10 @@ internal static class ReportWriter
 
         var o = r.Options;
         s.AppendLine($"- SPLADE documents: pruning {o.DocumentPruning}, quantization scale {F(o.QuantizationScale, "0.##")}; queries: pruning {o.QueryPruning}");
+        if (o.TwoPhaseTerms is { } heavy)
+        {
+            s.AppendLine($"- SPLADE search in two phases: candidates from each query's {heavy} heaviest terms, the best {o.TwoPhaseCandidates ?? o.Depth} re-scored exactly from the forward index");
+        }
         s.AppendLine($"- BM25: {o.Bm25}");
         s.AppendLine($"- Depth {o.Depth}; hybrids: RRF k={o.RrfK}; weighted sums " +
                      (d.TuneSplit is null ? $"at SPLADE weight {F(o.DefaultWeight, "0.00")} (no tuning split)" : $"with the SPLADE weight tuned on `{d.TuneSplit}` ({d.TuneQueries:N0} queries), step {F(o.WeightStep, "0.00")}"));

@@ -7,6 +7,7 @@ using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 using Lucene.Splade.Analysis;
 using Lucene.Splade.Corpora;
+using Lucene.Splade.Interchange;
 using Lucene.Splade.Search;
 using Lucene.Splade.Tokenization;
 using Lucene.Splade.Vectors;
@@ -61,6 +62,26 @@ internal static class IndexBuilder
             for (var i = 0; i < ids.Count; i++)
             {
                 writer.AddDocument([CorpusFields.IdField(ids[i]), CorpusFields.SpladeField(termFrequencies[i], vocabulary)]);
+            }
+
+            writer.ForceMerge(1);
+            writer.Commit();
+        }
+
+        return new BuiltIndex(folder, SizeOf(folder), clock.Elapsed.TotalSeconds, ids.Count);
+    }
+
+    /// <summary>A forward index of the documents' (pruned, float) vectors, numbered as the other indexes, for two-phase search.</summary>
+    public static BuiltIndex BuildForward(string folder, IReadOnlyList<string> ids, IReadOnlyList<SparseVector> vectors)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var directory = Open(folder))
+        using (var analyzer = new KeywordAnalyzer())
+        using (var writer = new IndexWriter(directory, Config(analyzer)))
+        {
+            for (var i = 0; i < ids.Count; i++)
+            {
+                writer.AddDocument([CorpusFields.IdField(ids[i]), ForwardVectors.CreateField(CorpusFields.SpladeVector, vectors[i])]);
             }
 
             writer.ForceMerge(1);

@@ -62,13 +62,18 @@ internal sealed class SearchIndex : IDisposable
     /// building and query encoding are timed elsewhere). The first pass over the queries warms up the JIT and caches
     /// and is not timed when <paramref name="warmUp"/> is set.
     /// </summary>
-    public SearchResult Search(string runName, IReadOnlyList<(string QueryId, Query Query)> queries, int depth, bool warmUp)
+    public SearchResult Search(string runName, IReadOnlyList<(string QueryId, Query Query)> queries, int depth, bool warmUp) =>
+        Search(runName, queries.Select(q => (q.QueryId, (Func<IndexSearcher, int, TopDocs>)((searcher, n) => searcher.Search(q.Query, n)))).ToArray(), depth, warmUp);
+
+    /// <summary>As <see cref="Search(string, IReadOnlyList{ValueTuple{string, Query}}, int, bool)"/>, for searches that are
+    /// not one <see cref="Query"/> (a two-phase search): each function returns its top n for the searcher.</summary>
+    public SearchResult Search(string runName, IReadOnlyList<(string QueryId, Func<IndexSearcher, int, TopDocs> Search)> queries, int depth, bool warmUp)
     {
         if (warmUp)
         {
-            foreach (var (_, query) in queries)
+            foreach (var (_, search) in queries)
             {
-                _ = Searcher.Search(query, depth);
+                _ = search(Searcher, depth);
             }
         }
 
@@ -77,7 +82,7 @@ internal sealed class SearchIndex : IDisposable
         for (var i = 0; i < queries.Count; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            var top = Searcher.Search(queries[i].Query, depth);
+            var top = queries[i].Search(Searcher, depth);
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             run.Add(queries[i].QueryId, top.ScoreDocs.Select(s => new ScoredDocument(_ids[s.Doc], s.Score)));
         }

@@ -9,6 +9,7 @@ using Lucene.Net.Util;
 using Lucene.Splade.Corpora;
 using Lucene.Splade.Eval.Experiments;
 using Lucene.Splade.Eval.Retrieval;
+using Lucene.Splade.Interchange;
 using Lucene.Splade.Search;
 using Lucene.Splade.Tokenization;
 using Lucene.Splade.Vectors;
@@ -22,12 +23,25 @@ namespace Lucene.Splade.Eval.Scale;
 /// its field's), then searched at each size with the real query vectors, one thread, warmed, the modes interleaved
 /// query by query.
 /// </summary>
-internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabulary, int seed, Action<string> log)
+/// <remarks>
+/// With <c>twoPhase</c>, each SPLADE document also carries its forward vector (<see cref="ForwardVectors"/>: the term
+/// frequencies as float weights, so re-scoring at scale 1 gives the index's own scores), and a fifth mode searches in two
+/// phases (<see cref="TwoPhaseSpladeSearch"/>: the 20 heaviest query terms, 100 candidates). The SPLADE index size then
+/// leaves the doc-values files out, but its indexing time includes them.
+/// </remarks>
+internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabulary, int seed, Action<string> log, bool twoPhase = false)
 {
     public const int TopHits = 10;
 
+    /// <summary>The two-phase mode's first-phase terms and candidates.</summary>
+    public const int TwoPhaseTerms = 20, TwoPhaseCandidates = 100;
+
+    private const string TwoPhaseMode = "splade-top20-two-phase";
+
     /// <summary>The search modes, in the order they run for each query.</summary>
-    public static readonly string[] Modes = ["bm25", "splade-exhaustive", "splade-maxscore", "splade-top20-maxscore"];
+    public string[] Modes { get; } = twoPhase
+        ? ["bm25", "splade-exhaustive", "splade-maxscore", "splade-top20-maxscore", TwoPhaseMode]
+        : ["bm25", "splade-exhaustive", "splade-maxscore", "splade-top20-maxscore"];
 
     public ScaleReport Run(IReadOnlyList<int> sizes, int queryCount, string indexFolder)
     {
@@ -52,7 +66,14 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
         using var bm25Analyzer = Bm25Flat.CreateAnalyzer();
         using var keyword = new KeywordAnalyzer();
         var similarity = IndexBuilder.CreateSimilarity();
-        using var spladeWriter = new IndexWriter(spladeDirectory, new IndexWriterConfig(LuceneVersion.LUCENE_48, keyword) { Similarity = similarity, RAMBufferSizeMB = 256 });
+        // With forward vectors, no compound files: the SPLADE field's size is then the index less its doc-values files.
+        using var spladeWriter = new IndexWriter(spladeDirectory, new IndexWriterConfig(LuceneVersion.LUCENE_48, keyword)
+        {
+            Similarity = similarity,
+            RAMBufferSizeMB = 256,
+            UseCompoundFile = !twoPhase,
+            MergePolicy = twoPhase ? new TieredMergePolicy { NoCFSRatio = 0 } : new TieredMergePolicy(),
+        });
         using var bm25Writer = new IndexWriter(bm25Directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, bm25Analyzer) { Similarity = similarity, RAMBufferSizeMB = 256 });
 
         var queries = Enumerable.Range(0, queryCount).Select(i => stats.Queries[i % stats.Queries.Length].ToVector()).ToArray();
@@ -72,7 +93,9 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
                 var clock = Stopwatch.StartNew();
                 foreach (var (splade, _) in docs)
                 {
-                    spladeWriter.AddDocument([CorpusFields.SpladeField(splade, vocabulary)]);
+                    spladeWriter.AddDocument(twoPhase
+                        ? [CorpusFields.SpladeField(splade, vocabulary), ForwardVectors.CreateField(CorpusFields.SpladeVector, AsWeights(splade))]
+                        : [CorpusFields.SpladeField(splade, vocabulary)]);
                     spladeTokens += splade.TotalFrequency;
                 }
 
@@ -113,11 +136,19 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
         var top20 = new SpladeQueryBuilder(vocabulary, CorpusFields.Splade) { TopK = TopHits, DynamicPruning = true, QueryPruning = new PruningOptions { TopK = 20 } };
         var bm25Builder = Bm25Flat.CreateQueryBuilder(bm25Analyzer);
 
-        var built = new Query[queries.Length][];
+        var twoPhaseSearch = new TwoPhaseSpladeSearch(new SpladeQueryBuilder(vocabulary, CorpusFields.Splade), CorpusFields.SpladeVector, TwoPhaseTerms, TwoPhaseCandidates)
+        {
+            Quantizer = new TermFrequencyQuantizer(1f), // the forward vectors hold the frequencies themselves
+        };
+        var built = new Func<TopDocs>[queries.Length][];
         for (var q = 0; q < queries.Length; q++)
         {
             var maxScore = (SpladeQuery)exact.Build(queries[q]);
-            built[q] = [bm25Builder.Build(bm25Texts[q]), maxScore.ToBooleanQuery(), maxScore, top20.Build(queries[q])];
+            var queryVector = queries[q];
+            Query[] plain = [bm25Builder.Build(bm25Texts[q]), maxScore.ToBooleanQuery(), maxScore, top20.Build(queryVector)];
+            built[q] = plain.Select((query, m) => (Func<TopDocs>)(() => (m == 0 ? bm25Searcher : spladeSearcher).Search(query, TopHits)))
+                .Concat(twoPhase ? [() => twoPhaseSearch.Search(spladeSearcher, queryVector, TopHits)] : [])
+                .ToArray();
         }
 
         var latencies = Modes.Select(_ => new double[queries.Length]).ToArray();
@@ -128,9 +159,8 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
             {
                 for (var m = 0; m < Modes.Length; m++)
                 {
-                    var searcher = m == 0 ? bm25Searcher : spladeSearcher;
                     var clock = Stopwatch.StartNew();
-                    var top = searcher.Search(built[q][m], TopHits);
+                    var top = built[q][m]();
                     latencies[m][q] = clock.Elapsed.TotalMilliseconds;
                     results[m][q] = top;
                 }
@@ -140,10 +170,11 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
         var identical = Enumerable.Range(0, queries.Length).Count(q => SameHits(results[1][q], results[2][q]));
         var overlap = Enumerable.Range(0, queries.Length).Average(q => Overlap(results[1][q], results[3][q]));
         var scored = Enumerable.Range(0, queries.Length).Average(q => results[2][q].TotalHits / (double)Math.Max(1, results[1][q].TotalHits));
+        double? twoPhaseOverlap = twoPhase ? Enumerable.Range(0, queries.Length).Average(q => Overlap(results[1][q], results[4][q])) : null;
         return new ScalePoint(
             size,
             spladeReader.Leaves.Count,
-            IndexBuilder.SizeOf(((FSDirectory)spladeDirectory).Directory.FullName),
+            SpladeFieldBytes(((FSDirectory)spladeDirectory).Directory.FullName),
             IndexBuilder.SizeOf(((FSDirectory)bm25Directory).Directory.FullName),
             spladeDocsPerSecond,
             bm25DocsPerSecond,
@@ -152,7 +183,24 @@ internal sealed class ScaleBenchmark(ScaleStatistics stats, Vocabulary vocabular
             identical,
             queries.Length,
             overlap,
-            scored);
+            scored,
+            twoPhaseOverlap);
+    }
+
+    /// <summary>The SPLADE index's size without doc-values files (the forward vectors of a two-phase run).</summary>
+    private static long SpladeFieldBytes(string folder) =>
+        new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => f.Extension is not (".dvd" or ".dvm")).Sum(f => f.Length);
+
+    /// <summary>Term frequencies as float weights, for the forward index.</summary>
+    private static SparseVector AsWeights(QuantizedVector frequencies)
+    {
+        var weights = new float[frequencies.Count];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = frequencies.Frequencies[i];
+        }
+
+        return new SparseVector(frequencies.TermIds, weights);
     }
 
     private static bool SameHits(TopDocs a, TopDocs b) =>
@@ -187,13 +235,15 @@ internal sealed record ScalePoint(
     int IdenticalTop10,
     int Queries,
     double Top20Overlap,
-    double ScoredShare)
+    double ScoredShare,
+    double? TwoPhaseOverlap = null)
 {
     public ModeLatency Mode(string name) => Latencies.Single(l => l.Mode == name);
 
     public string Summary() =>
         $"{Documents:N0} docs ({Segments} segments): p50 ms " + string.Join(", ", Latencies.Select(l => $"{l.Mode} {l.P50:F2}"))
-        + $"; MaxScore identical top {ScaleBenchmark.TopHits} on {IdenticalTop10}/{Queries}, scored {ScoredShare:P1} of the matches; top-20 terms keep {Top20Overlap:P1} of the top {ScaleBenchmark.TopHits}";
+        + $"; MaxScore identical top {ScaleBenchmark.TopHits} on {IdenticalTop10}/{Queries}, scored {ScoredShare:P1} of the matches; top-20 terms keep {Top20Overlap:P1} of the top {ScaleBenchmark.TopHits}"
+        + (TwoPhaseOverlap is { } twoPhase ? $", two phases {twoPhase:P1}" : "");
 }
 
 /// <summary>A scale benchmark's results.</summary>

@@ -83,13 +83,15 @@ public sealed class ScaleBenchmarkTests
     public void ARunMeasuresEverySizeAndMaxScoreMatchesTheExhaustiveTop10()
     {
         var lines = new List<string>();
-        var report = new ScaleBenchmark(Statistics(), Vocabulary, seed: 1, lines.Add).Run([500, 1500], queryCount: 12, Path.Combine(_folder, "indexes"));
+        var benchmark = new ScaleBenchmark(Statistics(), Vocabulary, seed: 1, lines.Add);
+        var report = benchmark.Run([500, 1500], queryCount: 12, Path.Combine(_folder, "indexes"));
 
         Assert.That(report.Points.Select(p => p.Documents), Is.EqualTo(new[] { 500, 1500 }));
         foreach (var point in report.Points)
         {
             Assert.That(point.IdenticalTop10, Is.EqualTo(point.Queries), $"{point.Documents} documents: MaxScore must give the exhaustive top 10");
-            Assert.That(point.Latencies.Select(l => l.Mode), Is.EqualTo(ScaleBenchmark.Modes));
+            Assert.That(point.Latencies.Select(l => l.Mode), Is.EqualTo(benchmark.Modes));
+            Assert.That(point.TwoPhaseOverlap, Is.Null, "no two-phase mode unless asked");
             Assert.That(point.Latencies, Has.All.Matches<ModeLatency>(l => l.P50 > 0 && l.P50 <= l.P95 && l.P95 <= l.P99));
             Assert.That(point.SpladeIndexBytes, Is.GreaterThan(0));
             Assert.That(point.Bm25IndexBytes, Is.GreaterThan(0));
@@ -98,5 +100,23 @@ public sealed class ScaleBenchmarkTests
 
         Assert.That(report.Points[1].SpladeIndexBytes, Is.GreaterThan(report.Points[0].SpladeIndexBytes), "documents are added between sizes");
         Assert.That(lines, Has.Some.Contains("fit over"));
+    }
+
+    [Test]
+    public void WithTwoPhasesARunTimesTheTwoPhaseSearchAndLeavesTheForwardVectorsOutOfTheFieldSize()
+    {
+        var plain = new ScaleBenchmark(Statistics(), Vocabulary, seed: 2, _ => { }).Run([800], queryCount: 10, Path.Combine(_folder, "plain"));
+        var benchmark = new ScaleBenchmark(Statistics(), Vocabulary, seed: 2, _ => { }, twoPhase: true);
+        var report = benchmark.Run([800], queryCount: 10, Path.Combine(_folder, "two-phase"));
+
+        var point = report.Points.Single();
+        Assert.That(benchmark.Modes, Does.Contain("splade-top20-two-phase"));
+        Assert.That(point.Latencies.Select(l => l.Mode), Is.EqualTo(benchmark.Modes));
+        Assert.That(point.Mode("splade-top20-two-phase").P50, Is.GreaterThan(0));
+        Assert.That(point.TwoPhaseOverlap, Is.InRange(0.0, 1.0));
+        Assert.That(point.IdenticalTop10, Is.EqualTo(point.Queries), "MaxScore is unaffected by the forward vectors");
+        var indexFiles = new DirectoryInfo(Path.Combine(_folder, "two-phase", "splade")).GetFiles().Sum(f => f.Length);
+        Assert.That(indexFiles, Is.GreaterThan(point.SpladeIndexBytes), "the forward vectors are in the index but not in the field's size");
+        Assert.That(point.SpladeIndexBytes, Is.EqualTo(plain.Points.Single().SpladeIndexBytes).Within(15).Percent, "about the plain run's SPLADE field");
     }
 }
