@@ -20,6 +20,8 @@ namespace Lucene.Splade.Elasticsearch;
 /// </remarks>
 internal sealed class ElasticsearchClientTransport(ElasticsearchClient client) : IEngineTransport
 {
+    private const string RetryAfterHeader = "Retry-After";
+
     public async Task<EngineResponse> SendAsync(EngineRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -28,6 +30,7 @@ internal sealed class ElasticsearchClientTransport(ElasticsearchClient client) :
             Accept = EngineRequest.Json,
             ContentType = request.ContentType,
             MaxRetries = 0,
+            ResponseHeadersToParse = new HeadersList(RetryAfterHeader),
         };
         var path = new EndpointPath(Method(request.Method), request.Path);
         var body = request.Body.IsEmpty ? null : PostData.ReadOnlyMemory(request.Body);
@@ -36,6 +39,9 @@ internal sealed class ElasticsearchClientTransport(ElasticsearchClient client) :
         var details = response.ApiCallDetails;
         return details.HttpStatusCode is { } status
             ? new EngineResponse(status, response.Body ?? "")
+            {
+                RetryAfter = details.TryGetHeader(RetryAfterHeader, out var values) ? EngineResponse.ParseRetryAfter(values.FirstOrDefault(), DateTimeOffset.UtcNow) : null,
+            }
             : throw new HttpRequestException($"No answer from Elasticsearch for {request.Method} {request.Path}: {details.OriginalException?.Message ?? "unknown error"}", details.OriginalException);
     }
 

@@ -36,6 +36,7 @@ internal sealed partial class FakeSearchEngine : IDisposable
     private readonly Dictionary<string, int> _throttledDocuments = new(StringComparer.Ordinal);
     private readonly HashSet<string> _rejectedDocuments = new(StringComparer.Ordinal);
     private readonly Queue<int> _requestFailures = new();
+    private int? _retryAfterSeconds;
     private int _seqNo;
 
     public FakeSearchEngine(EngineFlavor flavor)
@@ -74,8 +75,16 @@ internal sealed partial class FakeSearchEngine : IDisposable
         get { lock (_lock) { return new Dictionary<string, StoredDocument>(_documents); } }
     }
 
-    /// <summary>The next <paramref name="count"/> bulk requests are answered 429 as a whole.</summary>
-    public void ThrottleRequests(int count) => FailRequests(429, count);
+    /// <summary>The next <paramref name="count"/> bulk requests are answered 429 as a whole, with a <c>Retry-After</c> header of <paramref name="retryAfterSeconds"/> when given.</summary>
+    public void ThrottleRequests(int count, int? retryAfterSeconds = null)
+    {
+        lock (_lock)
+        {
+            _retryAfterSeconds = retryAfterSeconds;
+        }
+
+        FailRequests(429, count);
+    }
 
     /// <summary>The next <paramref name="count"/> bulk requests are answered with <paramref name="status"/> as a whole.</summary>
     public void FailRequests(int status, int count)
@@ -220,7 +229,7 @@ internal sealed partial class FakeSearchEngine : IDisposable
 
         if (_requestFailures.TryDequeue(out var status))
         {
-            return status == 429 ? Json(429, Rejected(Flavor, "coordinating")) : Json(status, $$"""{"error":{"root_cause":[{"type":"fake_failure","reason":"told to fail"}],"type":"fake_failure","reason":"told to fail"},"status":{{status}}}""");
+            return status == 429 ? Json(429, Rejected(Flavor, "coordinating")) with { RetryAfterSeconds = _retryAfterSeconds } : Json(status, $$"""{"error":{"root_cause":[{"type":"fake_failure","reason":"told to fail"}],"type":"fake_failure","reason":"told to fail"},"status":{{status}}}""");
         }
 
         var items = new JsonArray();
@@ -428,6 +437,9 @@ internal sealed record RecordedRequest(string Method, string Path, string? Conte
 internal sealed record FakeResponse(int Status, string Body, string? ElasticProduct)
 {
     public const string ContentType = "application/json; charset=UTF-8";
+
+    /// <summary>The <c>Retry-After</c> header's seconds, when the answer has one.</summary>
+    public int? RetryAfterSeconds { get; init; }
 }
 
 /// <summary>A document the fake engine acknowledged: its index and its source as sent.</summary>

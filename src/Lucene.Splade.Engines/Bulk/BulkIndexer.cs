@@ -74,6 +74,7 @@ internal sealed class BulkIndexer(IEngineTransport transport, EngineIndexLayout 
             }
 
             List<(long Offset, EngineDocument Document)> throttled;
+            var retryAfter = response.RetryAfter;
             if (response.StatusCode == Throttled)
             {
                 throttled = pending;
@@ -121,7 +122,7 @@ internal sealed class BulkIndexer(IEngineTransport transport, EngineIndexLayout 
 
             try
             {
-                await options.Delay(options.Backoff(retry), cancellationToken).ConfigureAwait(false);
+                await options.Delay(options.Backoff(retry, retryAfter), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

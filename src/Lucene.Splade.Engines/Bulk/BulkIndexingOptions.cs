@@ -89,10 +89,19 @@ public sealed record BulkIndexingOptions
 
     /// <summary>The wait before retry number <paramref name="retry"/> (0 for the first): <c>min(MaxBackoff, InitialBackoff x 2^retry)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="retry"/> is negative.</exception>
-    public TimeSpan Backoff(int retry)
+    public TimeSpan Backoff(int retry) => Backoff(retry, null);
+
+    /// <summary>
+    /// The wait before retry number <paramref name="retry"/> when the throttled answer asked for
+    /// <paramref name="retryAfter"/> (<see cref="EngineResponse.RetryAfter"/>): the longer of the two, never more than
+    /// <see cref="MaxBackoff"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="retry"/> is negative.</exception>
+    public TimeSpan Backoff(int retry, TimeSpan? retryAfter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(retry);
         var ticks = InitialBackoff.Ticks * Math.Pow(2, Math.Min(retry, 62));
-        return ticks >= MaxBackoff.Ticks ? MaxBackoff : TimeSpan.FromTicks((long)ticks);
+        var backoff = ticks >= MaxBackoff.Ticks ? MaxBackoff : TimeSpan.FromTicks((long)ticks);
+        return retryAfter is { } asked && asked > backoff ? (asked < MaxBackoff ? asked : MaxBackoff) : backoff;
     }
 }

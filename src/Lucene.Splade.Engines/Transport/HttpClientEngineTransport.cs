@@ -39,6 +39,12 @@ public sealed class HttpClientEngineTransport : IEngineTransport
 
         using var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return new EngineResponse((int)response.StatusCode, body);
+        var retryAfter = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero,
+            _ => (TimeSpan?)null,
+        };
+        return new EngineResponse((int)response.StatusCode, body) { RetryAfter = retryAfter };
     }
 }

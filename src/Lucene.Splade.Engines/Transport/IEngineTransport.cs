@@ -35,4 +35,29 @@ public sealed record EngineResponse(int StatusCode, string Body)
 {
     /// <summary>True for a 2xx status.</summary>
     public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    /// <summary>
+    /// The wait the cluster, or a proxy in front of it, asked for with a <c>Retry-After</c> header (seconds or an HTTP
+    /// date); null when the answer has none. Bulk indexing waits at least this long (up to
+    /// <see cref="BulkIndexingOptions.MaxBackoff"/>) before it retries a throttled request.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>A <c>Retry-After</c> value as a wait from <paramref name="now"/>: delta seconds or an HTTP date; null when absent or unreadable.</summary>
+    internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (long.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.MaxValue.TotalSeconds - 1));
+        }
+
+        return DateTimeOffset.TryParseExact(value.Trim(), "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)
+            ? (date > now ? date - now : TimeSpan.Zero)
+            : null;
+    }
 }

@@ -72,6 +72,22 @@ public sealed class BulkIndexingTests(EngineFlavor flavor)
     }
 
     [Test]
+    public async Task A_throttled_request_waits_as_long_as_Retry_After_asks_but_no_longer_than_the_maximum()
+    {
+        Fake.ThrottleRequests(2, retryAfterSeconds: 3);
+
+        var result = await Index.IndexAsync(TestDocuments.Create(4), Options(batchSize: 10) with { MaxBackoff = TimeSpan.FromSeconds(2) });
+
+        Assert.That(result.AllIndexed, Is.True);
+        Assert.That(_delay.Waits, Is.EqualTo(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) }), "Retry-After 3 s, capped at MaxBackoff 2 s");
+
+        Fake.ThrottleRequests(1, retryAfterSeconds: 1);
+        _ = await Index.IndexAsync(TestDocuments.Create(4), Options(batchSize: 10));
+
+        Assert.That(_delay.Waits[^1], Is.EqualTo(TimeSpan.FromSeconds(1)), "Retry-After 1 s is longer than the first backoff of 100 ms");
+    }
+
+    [Test]
     public async Task Rejected_documents_are_reported_and_only_throttled_ones_are_sent_again()
     {
         Fake.RejectDocument("d1");

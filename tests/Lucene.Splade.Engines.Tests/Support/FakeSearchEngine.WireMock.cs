@@ -29,6 +29,11 @@ internal sealed partial class FakeSearchEngine
                 response.AddHeader("X-Elastic-Product", product);
             }
 
+            if (answer.RetryAfterSeconds is { } seconds)
+            {
+                response.AddHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             return response;
         }));
         url = server.Url!;

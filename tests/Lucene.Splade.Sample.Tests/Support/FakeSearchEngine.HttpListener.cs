@@ -52,6 +52,11 @@ internal sealed partial class FakeSearchEngine
                 context.Response.Headers["X-Elastic-Product"] = product;
             }
 
+            if (answer.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
