@@ -46,12 +46,15 @@ public static class CorpusFields
     /// <paramref name="forwardVector"/>, also the pruned float vector in <see cref="SpladeVector"/>.</summary>
     public static Document ToDocument(CorpusDocument document, SparseVector vector, Vocabulary vocabulary, SpladeIndexingOptions indexing, bool forwardVector = false)
     {
-        var result = ToDocument(document, SpladeField(vector, vocabulary, indexing));
-        if (forwardVector)
+        if (!forwardVector)
         {
-            result.Add(ForwardVectors.CreateField(SpladeVector, SparseVectorPruner.Prune(vector, indexing.Pruning)));
+            return ToDocument(document, SpladeField(vector, vocabulary, indexing));
         }
 
+        // Pruned once for both fields: the postings quantize the very vector the forward field stores.
+        var pruned = SparseVectorPruner.Prune(vector, indexing.Pruning);
+        var result = ToDocument(document, SpladeField(indexing.Quantizer.Quantize(pruned), vocabulary));
+        result.Add(ForwardVectors.CreateField(SpladeVector, pruned));
         return result;
     }
 

@@ -58,6 +58,11 @@ internal static class Opset18Upgrade
                 continue;
             }
 
+            if (node.Input.Count != 1)
+            {
+                throw new InvalidDataException($"Reduction '{node.Name}' ({node.OpType}) has {node.Input.Count} inputs and an axes attribute; opset 13 allows one input.");
+            }
+
             var tensor = new TensorProto
             {
                 Name = $"opset18/{node.Output[0]}/axes",
@@ -67,11 +72,6 @@ internal static class Opset18Upgrade
             tensor.Int64Data.AddRange(axes.Ints);
             model.Graph.Initializer.Add(tensor);
             node.Attribute.Remove(axes);
-            if (node.Input.Count != 1)
-            {
-                throw new InvalidDataException($"Reduction '{node.Name}' ({node.OpType}) has {node.Input.Count} inputs and an axes attribute; opset 13 allows one input.");
-            }
-
             node.Input.Add(tensor.Name);
             rewritten++;
         }

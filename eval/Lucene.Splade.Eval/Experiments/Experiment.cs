@@ -156,13 +156,19 @@ internal sealed class Experiment
                 var builder = new SpladeQueryBuilder(_model!.Vocabulary, IndexBuilder.SpladeFieldName) { QueryPruning = options.QueryPruning, TopK = options.Depth };
                 var vectors = encoded.Queries.Ids.Zip(encoded.Queries.Vectors).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
                 _log("Searching SPLADE ...");
-                Func<IReadOnlyList<CorpusQuery>, (string, Func<IndexSearcher, int, TopDocs>)[]> searches = options.TwoPhaseTerms is { } heavy
-                    ? TwoPhaseSearches(new TwoPhaseSpladeSearch(builder, CorpusFields.SpladeVector, heavy, options.TwoPhaseCandidates ?? options.Depth) { Quantizer = options.IndexingOptions.Quantizer }, vectors)
-                    : list => list.Select(q => (q.Id, (Func<IndexSearcher, int, TopDocs>)((searcher, n) => searcher.Search(builder.Build(vectors[q.Id]), n)))).ToArray();
-                splade = index.Search("splade", searches(queries), options.Depth, warmUp: true);
+                var twoPhase = options.TwoPhaseTerms is { } heavy
+                    ? new TwoPhaseSpladeSearch(builder, CorpusFields.SpladeVector, heavy, options.TwoPhaseCandidates ?? options.Depth) { Quantizer = options.IndexingOptions.Quantizer }
+                    : null;
+
+                // Queries are built before timing; a two-phase search selects its terms inside the search, as it runs.
+                SearchResult SearchSplade(IReadOnlyList<CorpusQuery> list, bool warmUp) => twoPhase is null
+                    ? index.Search("splade", list.Select(q => (q.Id, builder.Build(vectors[q.Id]))).ToArray(), options.Depth, warmUp)
+                    : index.Search("splade", list.Select(q => (q.Id, (Func<IndexSearcher, int, TopDocs>)((searcher, n) => twoPhase.Search(searcher, vectors[q.Id], n)))).ToArray(), options.Depth, warmUp);
+
+                splade = SearchSplade(queries, warmUp: true);
                 if (tuneQueries.Count > 0)
                 {
-                    spladeTune = index.Search("splade", searches(tuneQueries), options.Depth, warmUp: false);
+                    spladeTune = SearchSplade(tuneQueries, warmUp: false);
                 }
 
                 outcomes.Add(Outcome(splade.Run, qrels, options, null));
@@ -255,10 +261,6 @@ internal sealed class Experiment
         ", analyzed query terms as SHOULD clauses (boost = count)",
         o.TwoPhaseTerms,
         o.TwoPhaseTerms is null ? null : o.TwoPhaseCandidates ?? o.Depth);
-
-    /// <summary>Each query's two-phase search, for <see cref="SearchIndex.Search(string, IReadOnlyList{ValueTuple{string, Func{IndexSearcher, int, TopDocs}}}, int, bool)"/>.</summary>
-    private static Func<IReadOnlyList<CorpusQuery>, (string, Func<IndexSearcher, int, TopDocs>)[]> TwoPhaseSearches(TwoPhaseSpladeSearch search, IReadOnlyDictionary<string, SparseVector> vectors) =>
-        list => list.Select(q => (q.Id, (Func<IndexSearcher, int, TopDocs>)((searcher, n) => search.Search(searcher, vectors[q.Id], n)))).ToArray();
 
     private static IReadOnlyList<CorpusQuery> JudgedQueries(IReadOnlyList<CorpusQuery> all, Qrels qrels, string split)
     {

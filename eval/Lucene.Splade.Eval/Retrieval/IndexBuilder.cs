@@ -34,61 +34,41 @@ internal static class IndexBuilder
 
     public static BuiltIndex BuildBm25(string folder, IReadOnlyList<CorpusDocument> corpus, Bm25Lengths lengths = Bm25Lengths.Lucene48)
     {
-        var clock = Stopwatch.StartNew();
-        using (var directory = Open(folder))
-        using (var analyzer = Bm25Flat.CreateAnalyzer())
-        using (var writer = new IndexWriter(directory, Config(analyzer, lengths)))
-        {
-            foreach (var doc in corpus)
-            {
-                writer.AddDocument([CorpusFields.IdField(doc.Id), CorpusFields.Bm25Field(doc)]);
-            }
-
-            writer.ForceMerge(1);
-            writer.Commit();
-        }
-
-        return new BuiltIndex(folder, SizeOf(folder), clock.Elapsed.TotalSeconds, corpus.Count);
+        using var analyzer = Bm25Flat.CreateAnalyzer();
+        return Build(folder, Config(analyzer, lengths), corpus.Count, i => [CorpusFields.IdField(corpus[i].Id), CorpusFields.Bm25Field(corpus[i])]);
     }
 
     /// <summary>Indexes term frequencies quantized beforehand (see <see cref="SpladeIndexingOptions.ToTermFrequencies"/>).</summary>
     public static BuiltIndex BuildSplade(string folder, IReadOnlyList<string> ids, IReadOnlyList<QuantizedVector> termFrequencies, Vocabulary vocabulary)
     {
-        var clock = Stopwatch.StartNew();
-        using (var directory = Open(folder))
-        using (var analyzer = new KeywordAnalyzer())
-        using (var writer = new IndexWriter(directory, Config(analyzer)))
-        {
-            for (var i = 0; i < ids.Count; i++)
-            {
-                writer.AddDocument([CorpusFields.IdField(ids[i]), CorpusFields.SpladeField(termFrequencies[i], vocabulary)]);
-            }
-
-            writer.ForceMerge(1);
-            writer.Commit();
-        }
-
-        return new BuiltIndex(folder, SizeOf(folder), clock.Elapsed.TotalSeconds, ids.Count);
+        using var analyzer = new KeywordAnalyzer();
+        return Build(folder, Config(analyzer), ids.Count, i => [CorpusFields.IdField(ids[i]), CorpusFields.SpladeField(termFrequencies[i], vocabulary)]);
     }
 
     /// <summary>A forward index of the documents' (pruned, float) vectors, numbered as the other indexes, for two-phase search.</summary>
     public static BuiltIndex BuildForward(string folder, IReadOnlyList<string> ids, IReadOnlyList<SparseVector> vectors)
     {
+        using var analyzer = new KeywordAnalyzer();
+        return Build(folder, Config(analyzer), ids.Count, i => [CorpusFields.IdField(ids[i]), ForwardVectors.CreateField(CorpusFields.SpladeVector, vectors[i])]);
+    }
+
+    /// <summary>Writes documents 0 to <paramref name="count"/> - 1 in order into one segment, timed, and measures the folder.</summary>
+    private static BuiltIndex Build(string folder, IndexWriterConfig config, int count, Func<int, IEnumerable<IIndexableField>> document)
+    {
         var clock = Stopwatch.StartNew();
         using (var directory = Open(folder))
-        using (var analyzer = new KeywordAnalyzer())
-        using (var writer = new IndexWriter(directory, Config(analyzer)))
+        using (var writer = new IndexWriter(directory, config))
         {
-            for (var i = 0; i < ids.Count; i++)
+            for (var i = 0; i < count; i++)
             {
-                writer.AddDocument([CorpusFields.IdField(ids[i]), ForwardVectors.CreateField(CorpusFields.SpladeVector, vectors[i])]);
+                writer.AddDocument(document(i));
             }
 
             writer.ForceMerge(1);
             writer.Commit();
         }
 
-        return new BuiltIndex(folder, SizeOf(folder), clock.Elapsed.TotalSeconds, ids.Count);
+        return new BuiltIndex(folder, SizeOf(folder), clock.Elapsed.TotalSeconds, count);
     }
 
     /// <summary>Records what an index was built from (a key) and its measurements, next to it.</summary>

@@ -110,7 +110,8 @@ public static class ForwardVectors
             throw new InvalidDataException($"Forward vector of {count} terms has {bytes.Length - at} bytes left over: damaged value.");
         }
 
-        return new SparseVector(ids, weights);
+        // Checked above: ids strictly ascending, weights positive and finite; the validating constructor would repeat it.
+        return SparseVector.FromSortedUnchecked(ids, weights);
     }
 
     /// <summary>

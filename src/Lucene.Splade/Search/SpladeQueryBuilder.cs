@@ -123,18 +123,18 @@ public sealed class SpladeQueryBuilder
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="vector"/> is null.</exception>
     /// <exception cref="ArgumentException">A term id is outside the vocabulary.</exception>
-    public Query Build(SparseVector vector)
+    public Query Build(SparseVector vector) => ToQuery(SelectTerms(vector), TopK);
+
+    /// <summary>The query of terms already selected (<see cref="SelectTerms"/> or a part of its result), exact to <paramref name="topK"/>.</summary>
+    internal SpladeQuery ToQuery(SparseVector terms, int topK)
     {
-        var terms = SelectTerms(vector);
         var names = new string[terms.Count];
-        var weights = new float[terms.Count];
         for (var i = 0; i < names.Length; i++)
         {
             names[i] = Vocabulary[terms.TermIds[i]];
-            weights[i] = terms.Weights[i];
         }
 
-        return new SpladeQuery(Field, names, weights, TopK) { DynamicPruning = DynamicPruning };
+        return new SpladeQuery(Field, names, terms.Weights.ToArray(), topK) { DynamicPruning = DynamicPruning };
     }
 
     /// <summary>

@@ -81,31 +81,17 @@ public sealed class TwoPhaseSpladeSearch
 
         // The first phase: the heaviest terms of the query as built (not pruned again by the builder's settings).
         var heavy = SparseVectorPruner.Prune(full, new PruningOptions { TopK = CandidateTerms });
-        var names = new string[heavy.Count];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = Builder.Vocabulary[heavy.TermIds[i]];
-        }
-
         var depth = Math.Max(Candidates, n);
-        var first = new SpladeQuery(Builder.Field, names, heavy.Weights.ToArray(), depth).ToBooleanQuery();
-        var candidates = searcher.Search(first, filter, depth).ScoreDocs;
+        var candidates = searcher.Search(Builder.ToQuery(heavy, depth).ToBooleanQuery(), filter, depth).ScoreDocs;
 
         var rescored = new ScoreDoc[candidates.Length];
         var leaves = searcher.IndexReader.Leaves;
+        var values = leaves.Select(leaf => leaf.AtomicReader.GetBinaryDocValues(ForwardField)).ToArray();
         var bytes = new BytesRef();
-        BinaryDocValues?[] values = new BinaryDocValues?[leaves.Count];
-        var loaded = new bool[leaves.Count];
         for (var i = 0; i < candidates.Length; i++)
         {
             var doc = candidates[i].Doc;
             var leafIndex = ReaderUtil.SubIndex(doc, leaves);
-            if (!loaded[leafIndex])
-            {
-                values[leafIndex] = leaves[leafIndex].AtomicReader.GetBinaryDocValues(ForwardField);
-                loaded[leafIndex] = true;
-            }
-
             var score = 0f;
             if (values[leafIndex] is { } forward)
             {
